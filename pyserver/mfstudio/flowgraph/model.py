@@ -141,6 +141,9 @@ class Step:
     condition: str | None = None  # switch: the artifact name the switch reads
     switch_cases: dict[str, str] | None = None  # switch: case key -> step name
     in_funcs: list[str] = field(default_factory=list)  # steps that transition into this one
+    # the file that defines the step when it is inherited from a base class in another
+    # module (lines and ranges then refer to that file); None for steps of this file
+    source_file: str | None = None
 
     def to_json(self) -> dict[str, JSONValue]:
         return {
@@ -157,6 +160,7 @@ class Step:
             "range": self.range.to_json(),
             "name_range": self.name_range.to_json(),
             "in_funcs": self.in_funcs,
+            "source_file": self.source_file,
         }
 
 
