@@ -57,6 +57,11 @@ export interface StepInfo {
   range: SourceRange;
   name_range: SourceRange;
   in_funcs: string[];
+  /**
+   * The file defining a step inherited from a base class in another module (its line and
+   * ranges refer to that file); null for steps of this file. Optional for older payloads.
+   */
+  source_file?: string | null;
 }
 
 export interface ParameterInfo {
