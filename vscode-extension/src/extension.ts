@@ -1,0 +1,69 @@
+/**
+ * Metaflow Studio's entry point. It only wires the parts together: the language server
+ * lifecycle (common/server.ts), the status bar, the DAG panel and the commands; every
+ * disposable goes to context.subscriptions. See docs/vscode-extension.md.
+ */
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { MetaflowStudioApi } from './api';
+import { registerExportDag, saveDagExport } from './commands/exportDag';
+import { registerServerCommands } from './commands/server';
+import { registerShowDag } from './commands/showDag';
+import { CONFIG_SECTION, OUTPUT_CHANNEL_NAME } from './common/constants';
+import { onFirstFlowDocument } from './common/flowWatcher';
+import { PythonInterpreters } from './common/python';
+import { MetaflowServer } from './common/server';
+import { RESTART_SETTINGS, readSettings } from './common/settings';
+import { DagPanel } from './views/dagPanel';
+import { ServerStatusBar } from './views/statusBar';
+
+let stopServer: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  const interpreters = new PythonInterpreters(log);
+  const server = new MetaflowServer(log, interpreters);
+  const dag = new DagPanel({
+    extensionUri: context.extensionUri,
+    server,
+    log,
+    workspaceState: context.workspaceState,
+    followCursor: () => readSettings(vscode.workspace.getConfiguration(CONFIG_SECTION)).dagFollowCursor,
+    saveExport: (format, data, flow, document) => void saveDagExport({ format, data, flow, document }, log),
+  });
+  stopServer = () => server.dispose();
+
+  context.subscriptions.push(
+    interpreters,
+    server,
+    new ServerStatusBar(server, log),
+    dag,
+    registerShowDag(server, dag),
+    registerExportDag(dag, log),
+    ...registerServerCommands(server, log),
+    interpreters.onDidChange(() => server.scheduleRestart('the Python interpreter changed')),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (RESTART_SETTINGS.some((section) => event.affectsConfiguration(section))) {
+        server.scheduleRestart('its settings changed');
+      }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => server.scheduleRestart('the workspace folders changed')),
+    onFirstFlowDocument((document) => void server.ensureStarted(document.uri)),
+    log, // last: the parts above may still log while they are disposed
+  );
+
+  const activationMillis = performance.now() - started;
+  log.info(`Metaflow Studio activated in ${activationMillis.toFixed(1)} ms.`);
+  return {
+    serverState: () => server.status.state,
+    flowGraph: (uri, flow = null) => server.flowGraph(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, flow),
+    dagPanel: () => dag.snapshot(),
+    activationMillis,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await stopServer?.();
+  stopServer = undefined;
+}
