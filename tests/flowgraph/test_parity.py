@@ -64,6 +64,9 @@ METAFLOW_PHRASES = {
 @pytest.fixture(scope="module")
 def metaflow_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, MetaflowAnswer]:
     work = tmp_path_factory.mktemp("metaflow")
+    # Metaflow creates .metaflow/ in its working folder with a check-then-mkdir: two
+    # concurrent runs would race on it, so it exists before they start.
+    (work / ".metaflow").mkdir()
     jobs = [(p, ["output-raw", "--json"]) for p in VALID] + [(p, ["check"]) for p in INVALID]
     with ThreadPoolExecutor(max_workers=2) as pool:
         answers = list(pool.map(lambda job: run_metaflow(job[0], job[1], work), jobs))
