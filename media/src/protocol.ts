@@ -77,6 +77,8 @@ export interface ParameterInfo {
 
 export interface FlowGraph {
   flow: string | null;
+  /** The flow class's docstring ("" when none; absent from older servers). */
+  flow_doc?: string;
   file: string;
   flows: string[];
   steps: Record<string, StepInfo>;

@@ -149,3 +149,10 @@ test('no flow or no steps gives an empty model (the view shows a message)', () =
   assert.equal(buildModel({ ...g, flow: null, steps: {} }).nodes.length, 0);
   assert.equal(buildModel({ ...g, steps: {} }).edges.length, 0);
 });
+
+test("the flow's docstring is carried verbatim (HTML stays text), empty when the payload has none", () => {
+  const doc = 'Train <script>alert(1)</script> & <img src=x onerror=alert(2)>';
+  assert.equal(buildModel({ ...sampleGraph, flow_doc: doc }).flowDoc, doc);
+  const { flow_doc: _omitted, ...older } = { ...sampleGraph, flow_doc: 'x' };
+  assert.equal(buildModel(older).flowDoc, '');
+});

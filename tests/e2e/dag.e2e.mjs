@@ -238,8 +238,9 @@ test('HTML in docstrings and parameter help renders as text and never executes',
     assert.ok(!/XSS/.test(probe.title) && !/XSS/.test(await page.title()), `titles untouched: "${probe.title}"`);
     assert.equal(probe.injectedImgs, 0, 'no element from the payload was created');
     assert.equal(probe.payloadScripts, 0, 'no script element from the payload was created');
-    // Shown literally: the step docstring in the node's tooltip, the parameter help in the details panel.
-    // (The flow docstring is not part of the graph payload, so the view never receives it.)
+    // Shown literally: the step docstring in the node's tooltip, the flow docstring and the
+    // parameter help in the details panel.
+    assert.ok(probe.text.includes(`Flow docs ${XSS_SCRIPT} ${XSS_IMG}`), `flow docstring shown literally; the view shows: ${probe.text.slice(0, 600)}`);
     assert.ok(probe.startTooltip.includes(`Start docs ${XSS_SCRIPT} ${XSS_IMG}`), `start tooltip: ${probe.startTooltip}`);
     assert.ok(probe.text.includes(`help ${XSS_IMG}`), `parameter help shown literally; the view shows: ${probe.text.slice(0, 600)}`);
   });

@@ -36,6 +36,7 @@ def test_json_output_of_a_valid_flow_exits_0() -> None:
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
     assert payload["flow"] == "ForeachFlow"
+    assert payload["flow_doc"] == ""  # the class has no docstring
     assert set(payload) >= {"flow", "file", "steps", "graph_structure", "parameters",
                             "diagnostics"}
     start = payload["steps"]["start"]
@@ -44,6 +45,14 @@ def test_json_output_of_a_valid_flow_exits_0() -> None:
     assert start["matching_join"] == "collect"
     assert payload["graph_structure"] == ["start", [["work"]], "collect", "end"]
     assert payload["diagnostics"] == []
+
+
+def test_json_output_carries_the_flow_docstring() -> None:
+    demo = ROOT / "test-fixtures" / "demo" / "flows" / "training_flow.py"
+    proc = _run("graph", str(demo), "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)["flow_doc"]
+    assert doc == "Train one model per learning rate and keep the best."
 
 
 def test_errors_exit_1_with_rule_and_line() -> None:

@@ -65,6 +65,8 @@ export interface DagEdge {
 
 export interface DagModel {
   flow: string | null;
+  /** The flow class's docstring, shown as text in the side panel. */
+  flowDoc: string;
   file: string;
   nodes: DagNode[];
   edges: DagEdge[];
@@ -327,6 +329,7 @@ export function buildModel(graph: FlowGraph): DagModel {
 
   return {
     flow: graph.flow,
+    flowDoc: graph.flow_doc ?? '',
     file: graph.file,
     nodes,
     edges,

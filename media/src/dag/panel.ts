@@ -1,5 +1,5 @@
 /**
- * The side panel: the flow's parameters (name, type, default), flow decorators, and the
+ * The side panel: the flow's docstring, its parameters (name, type, default), flow decorators, and the
  * diagnostics that belong to no step (syntax errors, flow-level lint). Text only.
  */
 import type { DiagnosticInfo, ParameterInfo } from '../protocol';
@@ -38,6 +38,12 @@ function diagnosticRow(d: DiagnosticInfo): HTMLElement {
 /** Rebuilds the panel for `model` (small: a few dozen elements at most). */
 export function renderPanel(panel: HTMLElement, model: DagModel): void {
   clear(panel);
+  if (model.flowDoc.trim()) {
+    const about = section('About', 0);
+    about.querySelector('.mf-count')?.remove();
+    about.appendChild(html('p', { class: 'mf-flow-doc' }, model.flowDoc.trim()));
+    panel.appendChild(about);
+  }
   const params = section('Parameters', model.parameters.length);
   if (model.parameters.length === 0) params.appendChild(html('p', { class: 'mf-muted' }, 'This flow takes no parameters.'));
   else params.appendChild(append(html('ul', { class: 'mf-params' }), ...model.parameters.map(parameterRow)));

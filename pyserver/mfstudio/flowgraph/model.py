@@ -225,6 +225,7 @@ class FileAnalysis:
         ]
         return {
             "flow": chosen.name if chosen else None,
+            "flow_doc": chosen.doc if chosen else "",
             "file": self.path,
             "flows": [f.name for f in self.flows],
             "steps": {n: s.to_json() for n, s in chosen.steps.items()} if chosen else {},
