@@ -59,7 +59,8 @@ class FlowGraph:
     def __init__(self, steps: dict[str, StepSyntax], parallel_decorators: frozenset[str]) -> None:
         self.nodes: dict[str, GraphNode] = {}
         for name, s in steps.items():
-            parallel = any(d.name in parallel_decorators for d in s.decorators)
+            decorators = s.decorators
+            parallel = bool(decorators) and any(d.name in parallel_decorators for d in decorators)
             self.nodes[name] = GraphNode(s, name, s.raw_type, parallel)
         self.start_step: str | None = None
         self.end_step: str | None = None
