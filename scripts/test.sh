@@ -27,8 +27,7 @@ stage "tsc (strict)" npm run --silent typecheck --workspaces
 stage "TypeScript unit tests" npm run --silent test:unit --workspaces
 stage "pytest" .venv/bin/pytest -q -p no:cacheprovider
 stage "DAG view in Chromium" npm run --silent test:browser --workspace media
-# setup.sh has just built the bundles and the .vsix
-stage "end-to-end (code-server + Chromium)" env MFSTUDIO_E2E_SKIP_BUILD=1 bash scripts/e2e.sh
+stage "end-to-end (code-server + Chromium)" bash scripts/e2e.sh
 
 printf '\n\033[1mSummary\033[0m\n'
 printf '  %s\n' "${results[@]}"
