@@ -23,7 +23,7 @@ import {
   replaceCurrentLine,
   runCommand,
   typeInEditor,
-  waitForCursor,
+  waitForCursorAfterDagClick,
   waitForDagSteps,
   waitForServerReady,
 } from './harness/ui.mjs';
@@ -129,7 +129,7 @@ test('clicking a DAG node moves the editor cursor to that step\'s def line', asy
       const defLine = graph.steps[step].line;
       assert.match(expectedText.split('\n')[defLine - 1], new RegExp(`def ${step}\\(`));
       await dagFrame(page).locator(`g.mf-node[data-step="${step}"]`).click();
-      const pos = await waitForCursor(page, (p) => p.line === defLine);
+      const pos = await waitForCursorAfterDagClick(page, (p) => p.line === defLine);
       t.diagnostic(`clicked ${step}: status bar Ln ${pos.line}, Col ${pos.column}`);
     }
   });
@@ -176,7 +176,7 @@ test('typing a new step and rewiring a transition adds its node to the DAG', asy
     const extraDef = (await graphOfText(expectedText)).steps.extra.line;
     assert.equal(extraDef, line + 3);
     await dagFrame(page).locator('g.mf-node[data-step="extra"]').click();
-    await waitForCursor(page, (p) => p.line === extraDef);
+    await waitForCursorAfterDagClick(page, (p) => p.line === extraDef);
     // Sanity check of the typing itself: the saved file is exactly the text we meant to type.
     await page.keyboard.press('Control+S');
     await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });

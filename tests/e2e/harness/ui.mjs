@@ -106,6 +106,21 @@ export async function waitForCursor(page, pred, timeout = 15000) {
   throw new Error(`cursor never matched; last status bar position: ${JSON.stringify(last)}`);
 }
 
+/**
+ * Waits until the editor's cursor, as the status bar shows it, satisfies `pred` after a click
+ * in the DAG. The workbench may hand focus back to the webview after the click, and VS Code then
+ * hides the editor's "Ln, Col" entry: if it does not show the expected position, focus the first
+ * editor group (the flow's source; focusing moves no cursor) and read it again.
+ */
+export async function waitForCursorAfterDagClick(page, pred) {
+  try {
+    return await waitForCursor(page, pred, 5000);
+  } catch {
+    await page.keyboard.press('Control+1');
+    return waitForCursor(page, pred);
+  }
+}
+
 /** Error and warning counts from the status bar's problems entry. */
 export async function readProblemCounts(page) {
   const label = (await page.locator('[id="status.problems"] a, [id="status.problems"]').first().getAttribute('aria-label')) ?? '';
