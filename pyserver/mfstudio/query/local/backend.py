@@ -1,0 +1,95 @@
+"""The local backend: reads ``.metaflow`` directly, read-only, through a counting Reader.
+
+Thin: each operation lives in its own module (runs, failures, logs, artifacts, preview,
+cards); this class holds the layout and gives each call a fresh :class:`Reader` whose cost
+becomes the result's cost.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..api import RunFilter
+from ..model import (
+    ArtifactList,
+    ArtifactPreview,
+    CardList,
+    FailureReport,
+    LogExcerpt,
+    LogStream,
+    RunPage,
+    RunSummary,
+)
+from . import artifacts as _artifacts
+from . import cards as _cards
+from . import failures as _failures
+from . import logs as _logs
+from . import preview as _preview
+from . import runs as _runs
+from .layout import LocalLayout
+from .reader import Reader
+
+__all__ = ["LocalBackend"]
+
+
+class LocalBackend:
+    """Implements :class:`~mfstudio.query.api.QueryBackend` over one ``.metaflow`` folder."""
+
+    __slots__ = ("layout",)
+
+    def __init__(self, layout: LocalLayout) -> None:
+        self.layout = layout
+
+    @classmethod
+    def open(cls, root: str | os.PathLike[str] | None = None) -> LocalBackend:
+        return cls(LocalLayout.discover(root))
+
+    @property
+    def where(self) -> str:
+        return f"the local datastore {self.layout.metaflow_dir}"
+
+    def list_flows(self) -> list[str]:
+        return _runs.list_flows(Reader(), self.layout)
+
+    def list_runs(
+        self, flow: str, runs_filter: RunFilter, limit: int, cursor: str | None
+    ) -> RunPage:
+        return _runs.list_runs(Reader(), self.layout, flow, runs_filter, limit, cursor)
+
+    def run_summary(self, run: str) -> RunSummary:
+        return _runs.run_summary(Reader(), self.layout, run)
+
+    def failures(self, run: str, limit: int, stderr_lines: int) -> FailureReport:
+        return _failures.failures(Reader(), self.layout, run, limit, stderr_lines)
+
+    def logs(
+        self,
+        task: str,
+        stream: LogStream,
+        tail: int | None,
+        head: int | None,
+        grep: str | None,
+        max_bytes: int,
+        attempt: int | None,
+    ) -> LogExcerpt:
+        return _logs.logs(Reader(), self.layout, task, stream, tail, head, grep, max_bytes, attempt)
+
+    def artifacts(
+        self,
+        scope: str,
+        name: str | None,
+        type: str | None,
+        min_size: int | None,
+        max_size: int | None,
+        limit: int,
+        include_private: bool,
+    ) -> ArtifactList:
+        return _artifacts.artifacts(
+            Reader(), self.layout, scope, name, type, min_size, max_size, limit, include_private
+        )
+
+    def artifact_value(self, task: str, name: str, max_bytes: int) -> ArtifactPreview:
+        return _preview.artifact_value(Reader(), self.layout, task, name, max_bytes)
+
+    def cards(self, task: str, include_html: bool, max_bytes: int) -> CardList:
+        return _cards.cards(Reader(), self.layout, task, include_html, max_bytes)

@@ -1,0 +1,22 @@
+"""Shared fixtures: real Metaflow runs made once per session (see runs_fixture.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+for folder in (ROOT, ROOT / "pyserver", ROOT / "tests"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from runs_fixture import QueryRuns, make_runs  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def query_runs(tmp_path_factory: pytest.TempPathFactory) -> QueryRuns:
+    """Two real runs of QueryFlow (one succeeded with a retry, one failed), shared by the
+    session's tests. Tests must not write into it; copy it (``copy_runs``) to damage files."""
+    return make_runs(tmp_path_factory.mktemp("query-runs"))
