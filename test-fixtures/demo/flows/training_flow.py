@@ -18,15 +18,18 @@ class TrainingFlow(FlowSpec):
         self.grid = [float(lr) for lr in self.learning_rates.split(",")]
         self.next(self.train, foreach="grid")
 
-    @retry(times=2)
+    @retry(times=1, minutes_between_retries=0)
     @step
     def train(self):
         """Fit y = w*x + b by gradient descent with this learning rate."""
         lr, w, b = self.input, 0.0, 0.0
-        for _ in range(self.epochs * 50):
+        for epoch in range(self.epochs * 50):
             gw = sum((w * x + b - y) * x for x, y in self.data) / len(self.data)
             gb = sum(w * x + b - y for x, y in self.data) / len(self.data)
             w, b = w - lr * gw / 100, b - lr * gb
+            if abs(w) > 1e6:
+                raise FloatingPointError(f"training diverged at learning rate {lr} (epoch {epoch})")
+        print(f"lr={lr}: w={w:.3f} b={b:.3f}")
         self.lr, self.model = lr, (w, b)
         self.loss = sum((w * x + b - y) ** 2 for x, y in self.data) / len(self.data)
         self.next(self.choose)

@@ -159,9 +159,13 @@ class LocalLayout:
         )
 
 
+_NOT_RUNS = frozenset({"data", "latest_run"})
+
+
 def is_run_id(name: str) -> bool:
-    """Run folders are named by id; ``data`` (blobs) and ``_meta`` sit beside them."""
-    return not name.startswith("_") and name != "data"
+    """Run folders are named by id; ``data`` (blobs), ``_meta`` and the ``latest_run`` file
+    (the id of the newest local run) sit beside them."""
+    return not name.startswith((".", "_")) and name not in _NOT_RUNS
 
 
 def is_step_name(name: str) -> bool:
