@@ -70,6 +70,8 @@ export interface ParameterInfo {
   kind: 'parameter' | 'config' | 'include_file';
   type: string | null;
   default: unknown;
+  /** False when `default` is the source text of an expression (e.g. a lambda). */
+  default_is_literal?: boolean;
   help: string | null;
   required: boolean;
   range: SourceRange;

@@ -176,6 +176,7 @@ class Parameter:
     help: str | None
     required: bool
     range: SourceRange
+    default_is_literal: bool = True  # False: ``default`` is an expression's source text
 
     def to_json(self) -> dict[str, JSONValue]:
         return {
@@ -184,6 +185,7 @@ class Parameter:
             "kind": self.kind,
             "type": self.type,
             "default": self.default,
+            "default_is_literal": self.default_is_literal,
             "help": self.help,
             "required": self.required,
             "range": self.range.to_json(),

@@ -111,8 +111,13 @@ class DecoratorSyntax:
 
     def shifted(self, delta: int) -> DecoratorSyntax:
         return DecoratorSyntax(
-            self.name, self.kwargs, self.n_args, self.is_call,
-            shift_range(self.range, delta), self.literal, self.merged,
+            self.name,
+            self.kwargs,
+            self.n_args,
+            self.is_call,
+            shift_range(self.range, delta),
+            self.literal,
+            self.merged,
         )
 
 
@@ -279,8 +284,12 @@ def _decorator(node: ast.expr, text: _Text) -> DecoratorSyntax | None:
     # the range includes the "@" that precedes the expression
     r = make_range(line, max(col - 1, 0), end_line, end_col)
     return DecoratorSyntax(
-        name.rsplit(".", 1)[-1], kwargs, len(call.args) if call else 0, call is not None,
-        r, literal,
+        name.rsplit(".", 1)[-1],
+        kwargs,
+        len(call.args) if call else 0,
+        call is not None,
+        r,
+        literal,
     )
 
 
@@ -325,18 +334,29 @@ def _stray_nexts(body: list[ast.stmt], out: list[int], depth: int = 0) -> None:
             continue
         for attr in ("body", "orelse", "finalbody"):
             inner = getattr(stmt, attr, None)
-            if isinstance(inner, list) and inner and not isinstance(
-                stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            if (
+                isinstance(inner, list)
+                and inner
+                and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
             ):
                 _stray_nexts(inner, out, depth + 1)
         for handler in getattr(stmt, "handlers", ()) or ():
             _stray_nexts(handler.body, out, depth + 1)
 
 
-_COMPOUND: frozenset[type[ast.stmt]] = frozenset((
-    ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
-    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
-))  # a set: most statements are simple, and a tuple compares them with every entry
+_COMPOUND: frozenset[type[ast.stmt]] = frozenset(
+    (
+        ast.If,
+        ast.For,
+        ast.AsyncFor,
+        ast.While,
+        ast.With,
+        ast.AsyncWith,
+        ast.Try,
+        ast.Match,
+        *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
+    )
+)  # a set: most statements are simple, and a tuple compares them with every entry
 
 
 def _switch_cases(node: ast.Dict) -> dict[str, str] | None:
@@ -423,8 +443,11 @@ def _read_tail(step: StepSyntax, func: ast.FunctionDef | ast.AsyncFunctionDef, t
         for arg in args:
             if type(arg) is not ast.Attribute:
                 # Metaflow's parser stops here (AttributeError): an invalid transition
-                step.targets = [(a.attr, _attr_range(a, text)) for a in args[: len(outs)]
-                                if isinstance(a, ast.Attribute)]
+                step.targets = [
+                    (a.attr, _attr_range(a, text))
+                    for a in args[: len(outs)]
+                    if isinstance(a, ast.Attribute)
+                ]
                 return
             attr = arg.attr
             outs.append(attr)
@@ -461,9 +484,7 @@ def _read_tail(step: StepSyntax, func: ast.FunctionDef | ast.AsyncFunctionDef, t
             step.invalid_tail_next = False
 
 
-def extract_step(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, text: _Text
-) -> StepSyntax | None:
+def extract_step(func: ast.FunctionDef | ast.AsyncFunctionDef, text: _Text) -> StepSyntax | None:
     """The step record for ``func``, or None when it is not decorated with ``@step``."""
     decorators = func.decorator_list
     step_index = -1
@@ -545,6 +566,7 @@ def _parameter(target: str, call: ast.Call, kind: ParameterKind, text: _Text) ->
             name = value
     default: JSONValue = None
     default_type: str | None = None
+    default_is_literal = True
     if "default" not in kw and "default_value" in kw:  # Config's literal default
         kw["default"] = kw["default_value"]
     if "default" in kw:
@@ -555,6 +577,7 @@ def _parameter(target: str, call: ast.Call, kind: ParameterKind, text: _Text) ->
                 default_type = type(value).__name__
         else:
             default = text.segment(kw["default"])
+            default_is_literal = False
     type_name: str | None = None
     if "type" in kw:
         type_name = dotted(kw["type"]) or text.segment(kw["type"])
@@ -579,6 +602,7 @@ def _parameter(target: str, call: ast.Call, kind: ParameterKind, text: _Text) ->
         help=help_text,
         required=required,
         range=text.range(call),
+        default_is_literal=default_is_literal,
     )
 
 
