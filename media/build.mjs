@@ -1,6 +1,7 @@
 // Builds the DAG front-end with esbuild's node API.
-//   node build.mjs           -> dist/dag.js (IIFE, ES2020, minified, external sourcemap),
-//                               dist/dag.css, dist/dev.js (the standalone dev page's driver)
+//   node build.mjs           -> dist/dag.js and dist/runform.js (IIFE, ES2020, minified,
+//                               external sourcemaps), dist/dag.css, dist/runform.css, and the
+//                               dev pages' drivers dist/dev.js and dist/runform-dev.js
 //   node build.mjs --tests   -> also compiles test/**/*.test.ts to out/tests/ for `node --test`
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
@@ -20,29 +21,32 @@ function filesUnder(dir, suffix) {
 const started = performance.now();
 const browser = { bundle: true, format: 'iife', target: 'es2020', platform: 'browser', logLevel: 'warning' };
 
-await Promise.all([
+/** A front-end page: its script and its stylesheet, each bundled into dist/. */
+const page = (name, script, style) => [
   build({
     ...browser,
-    entryPoints: [join(root, 'src/dag/main.ts')],
-    outfile: join(root, 'dist/dag.js'),
+    entryPoints: [join(root, script)],
+    outfile: join(root, `dist/${name}.js`),
     minify: true,
     sourcemap: 'external',
     legalComments: 'external',
   }),
   build({
-    entryPoints: [join(root, 'src/dag/dag.css')],
-    outfile: join(root, 'dist/dag.css'),
+    entryPoints: [join(root, style)],
+    outfile: join(root, `dist/${name}.css`),
     bundle: true,
     minify: true,
     target: ['chrome100', 'firefox100', 'safari15'],
     logLevel: 'warning',
   }),
-  build({
-    ...browser,
-    entryPoints: [join(root, 'dev/dev.ts')],
-    outfile: join(root, 'dist/dev.js'),
-    sourcemap: 'inline',
-  }),
+];
+const devDriver = (name, script) => build({ ...browser, entryPoints: [join(root, script)], outfile: join(root, `dist/${name}.js`), sourcemap: 'inline' });
+
+await Promise.all([
+  ...page('dag', 'src/dag/main.ts', 'src/dag/dag.css'),
+  ...page('runform', 'src/runform/main.ts', 'src/runform/runform.css'),
+  devDriver('dev', 'dev/dev.ts'),
+  devDriver('runform-dev', 'dev/runform-dev.ts'),
 ]);
 
 if (withTests) {

@@ -1,21 +1,27 @@
 /**
- * The transport between the front-end and whatever hosts it.
+ * The transport between a front-end page (the DAG view, the run form) and whatever hosts it.
  *
  * - VS Code webview: `acquireVsCodeApi()` (postMessage, getState/setState survive reloads).
  * - Anything else (standalone page, iframe, notebook output, dev page): `window.postMessage`
  *   to the parent window (the window itself when top-level), state in sessionStorage.
- *   A WebSocket transport for the standalone server can implement the same `Host`.
- * Incoming messages are validated into `HostToView`; anything else is ignored.
+ *   A WebSocket transport for the standalone server can implement the same `Transport`.
+ * Incoming messages are validated by the page's own parser; anything else is ignored.
  */
+import { isRunState } from './dag/runState';
+import { isRecord } from './guards';
 import type { ExportFormat, FlowGraph, HostToView, ViewToHost } from './protocol';
 
-export interface Host {
+/** One page's link to its host: `In` are the host's messages, `Out` the page's. */
+export interface Transport<In, Out> {
   readonly kind: 'vscode' | 'window';
-  post(message: ViewToHost): void;
-  onMessage(handler: (message: HostToView) => void): void;
+  post(message: Out): void;
+  onMessage(handler: (message: In) => void): void;
   getState(): unknown;
   setState(state: unknown): void;
 }
+
+/** The DAG view's transport. */
+export type Host = Transport<HostToView, ViewToHost>;
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -29,10 +35,6 @@ declare global {
 }
 
 const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** True when `value` has the shape of a FlowGraph that the view can draw. */
 export function isFlowGraph(value: unknown): value is FlowGraph {
@@ -55,18 +57,20 @@ export function parseHostMessage(value: unknown): HostToView | null {
       return EXPORT_FORMATS.includes(value.format as ExportFormat) ? { type: 'export', format: value.format as ExportFormat } : null;
     case 'fit':
       return { type: 'fit' };
+    case 'runState':
+      return value.state === null || isRunState(value.state) ? { type: 'runState', state: value.state } : null;
     default:
       return null;
   }
 }
 
-function vscodeHost(api: VsCodeApi): Host {
+function vscodeTransport<In, Out>(api: VsCodeApi, parse: (value: unknown) => In | null): Transport<In, Out> {
   return {
     kind: 'vscode',
     post: (message) => api.postMessage(message),
     onMessage: (handler) =>
       window.addEventListener('message', (event: MessageEvent<unknown>) => {
-        const message = parseHostMessage(event.data);
+        const message = parse(event.data);
         if (message) handler(message);
       }),
     getState: () => api.getState(),
@@ -74,23 +78,21 @@ function vscodeHost(api: VsCodeApi): Host {
   };
 }
 
-const STATE_KEY = 'metaflow-studio.dag.state';
-
-function windowHost(): Host {
+function windowTransport<In, Out>(parse: (value: unknown) => In | null, stateKey: string): Transport<In, Out> {
   const target = window.parent;
   return {
     kind: 'window',
     post: (message) => target.postMessage(message, '*'),
     onMessage: (handler) =>
       window.addEventListener('message', (event: MessageEvent<unknown>) => {
-        // Only the parent (or this page itself, when top-level) may drive the view.
+        // Only the parent (or this page itself, when top-level) may drive the page.
         if (event.source !== null && event.source !== target && event.source !== window) return;
-        const message = parseHostMessage(event.data);
+        const message = parse(event.data);
         if (message) handler(message);
       }),
     getState: () => {
       try {
-        const text = window.sessionStorage.getItem(STATE_KEY);
+        const text = window.sessionStorage.getItem(stateKey);
         return text ? (JSON.parse(text) as unknown) : undefined;
       } catch {
         return undefined; // storage disabled (sandboxed frame) or corrupt: start fresh
@@ -98,7 +100,7 @@ function windowHost(): Host {
     },
     setState: (state) => {
       try {
-        window.sessionStorage.setItem(STATE_KEY, JSON.stringify(state));
+        window.sessionStorage.setItem(stateKey, JSON.stringify(state));
       } catch {
         // storage disabled or full: state simply does not survive a reload
       }
@@ -106,8 +108,16 @@ function windowHost(): Host {
   };
 }
 
-/** The host this page runs in. */
-export function createHost(): Host {
+/**
+ * The transport of the page this runs in. `parse` validates the host's messages;
+ * `stateKey` names the page's saved state outside VS Code (one key per kind of page).
+ */
+export function createTransport<In, Out>(parse: (value: unknown) => In | null, stateKey: string): Transport<In, Out> {
   const acquire = globalThis.acquireVsCodeApi;
-  return typeof acquire === 'function' ? vscodeHost(acquire()) : windowHost();
+  return typeof acquire === 'function' ? vscodeTransport(acquire(), parse) : windowTransport(parse, stateKey);
+}
+
+/** The DAG view's host. */
+export function createHost(): Host {
+  return createTransport(parseHostMessage, 'metaflow-studio.dag.state');
 }

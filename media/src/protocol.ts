@@ -92,6 +92,28 @@ export interface FlowGraph {
 
 export type ExportFormat = 'svg' | 'png';
 
+/** The state of one step in a live (or finished) run. */
+export type StepRunStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+
+export interface StepRunState {
+  status: StepRunStatus;
+  /** Tasks of the step by state (a foreach step has one task per item). */
+  tasks: { running: number; succeeded: number; failed: number };
+  /** Foreach: the number of tasks the split will create, when known; else null. */
+  expected: number | null;
+}
+
+/**
+ * A run drawn over the DAG. `run` is the run's pathspec (`Flow/run_id`); steps missing from
+ * `steps` are pending. Built by the host from the query layer (file watching), so it works
+ * the same for runs started outside the editor.
+ */
+export interface RunState {
+  run: string;
+  status: 'running' | 'succeeded' | 'failed';
+  steps: Record<string, StepRunState>;
+}
+
 /** Messages a host sends to the front-end. */
 export type HostToView =
   /** A new or updated graph; the view keeps zoom and pan when `flow` is unchanged. */
@@ -101,7 +123,9 @@ export type HostToView =
   /** Ask the view to serialise the current drawing; it answers with `exported`. */
   | { type: 'export'; format: ExportFormat }
   /** Fit the whole graph into the view. */
-  | { type: 'fit' };
+  | { type: 'fit' }
+  /** Draw a run's state over the DAG (classes and text only, no relayout); null clears it. */
+  | { type: 'runState'; state: RunState | null };
 
 /** Messages the front-end sends to its host. */
 export type ViewToHost =

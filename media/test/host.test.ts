@@ -32,7 +32,8 @@ test('saved state is validated before use', () => {
     graph,
     transform: { x: 1, y: 2, k: 1 },
     panelOpen: false,
+    run: null,
   });
   assert.equal(parseSavedState({ version: 2 }), null);
-  assert.deepEqual(parseSavedState({ version: 1, graph: 'x', transform: { k: -1 } }), { version: 1, graph: null, transform: null, panelOpen: true });
+  assert.deepEqual(parseSavedState({ version: 1, graph: 'x', transform: { k: -1 }, run: { run: 'F/1' } }), { version: 1, graph: null, transform: null, panelOpen: true, run: null });
 });

@@ -1,5 +1,5 @@
 /** Icon path data (16x16 grid): step kinds and toolbar actions. Trusted constants. */
-import type { StepType } from '../protocol';
+import type { StepRunStatus, StepType } from '../protocol';
 
 export const KIND_ICONS: Record<StepType | 'ghost', readonly string[]> = {
   start: ['M5 3.5v9l7.5-4.5z'],
@@ -23,3 +23,11 @@ export const TOOL_ICONS = {
   error: ['M8 1.5a6.5 6.5 0 1 1 0 13a6.5 6.5 0 1 1 0-13z', 'M8 4.5v4.5', 'M8 11v.5'],
   warning: ['M8 1.5l7 12.5H1z', 'M8 6v4', 'M8 11.8v.4'],
 } as const;
+
+/** Run status glyphs, drawn centred on (0,0) inside a circle of radius 8. */
+export const RUN_ICONS: Record<StepRunStatus, readonly string[]> = {
+  pending: ['M0 -3.6V0l2.4 1.7'],
+  running: ['M0 -4a4 4 0 1 1 -4 4'],
+  succeeded: ['M-3.6 0.2l2.4 2.4l4.8-5'],
+  failed: ['M-2.8 -2.8l5.6 5.6', 'M2.8 -2.8l-5.6 5.6'],
+};

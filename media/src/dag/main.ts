@@ -72,6 +72,9 @@ function start(): void {
         case 'fit':
           current.fit();
           break;
+        case 'runState':
+          current.showRun(message.state);
+          break;
       }
     } catch (error) {
       host.post({ type: 'error', message: `The DAG view failed on '${message.type}': ${error instanceof Error ? error.message : String(error)}` });

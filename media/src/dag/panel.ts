@@ -6,6 +6,8 @@ import type { DiagnosticInfo, ParameterInfo } from '../protocol';
 import { append, clear, html } from './dom';
 import type { DagModel } from './model';
 import { formatValue } from './model';
+import { runGlyphIcon } from './runOverlay';
+import { STATUS_WORDS, STEP_RUN_STATUSES } from './runState';
 
 function section(title: string, count: number): HTMLElement {
   const s = html('section', { class: 'mf-section' });
@@ -75,6 +77,15 @@ export function renderPanel(panel: HTMLElement, model: DagModel): void {
     append(
       html('ul', { class: 'mf-legend' }),
       ...kinds.map(([kind, text]) => append(html('li', { class: `mf-legend__item mf-legend__item--${kind}` }), html('span', { class: 'mf-legend__swatch' }), html('span', {}, text))),
+    ),
+  );
+  // Run states: shown only while a run is drawn over the graph (`.mf-app--run`).
+  legend.appendChild(
+    append(
+      html('ul', { class: 'mf-legend mf-legend--run', 'aria-label': 'Run states' }),
+      ...STEP_RUN_STATUSES.map((status) =>
+        append(html('li', { class: `mf-legend__item mf-legend__item--run-${status}` }), runGlyphIcon(status), html('span', {}, STATUS_WORDS[status].toLowerCase())),
+      ),
     ),
   );
   panel.appendChild(legend);

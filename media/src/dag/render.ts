@@ -44,11 +44,16 @@ function badgeElement(badge: Badge, x: number): SVGGElement {
   return g;
 }
 
+/** Corner radius of a node's body: start and end are pills. */
+export function nodeRadius(node: DagNode): number {
+  return node.terminal ? Math.min(node.height / 2, 25) : 7;
+}
+
 /** Fills `g` with the drawing of `node` (size-relative, positioned by `transform`). */
 export function drawNode(g: SVGGElement, node: DagNode): void {
   clear(g);
   const { width: w, height: h } = node;
-  const rx = node.terminal ? Math.min(h / 2, 25) : 7;
+  const rx = nodeRadius(node);
   g.appendChild(svg('title', {}, node.tooltip));
   if (node.type === 'split-foreach') {
     // Fan-out: the cards of the foreach's tasks, stacked behind the step.
@@ -96,7 +101,8 @@ function placeNode(g: SVGGElement, at: LaidOutNode): void {
   g.setAttribute('transform', `translate(${Math.round(at.x * 10) / 10},${Math.round(at.y * 10) / 10})`);
 }
 
-function nodeAria(node: DagNode): string {
+/** What screen readers hear for a node (the run overlay appends the step's run state). */
+export function nodeAria(node: DagNode): string {
   const problems = node.messages.length > 0 ? `, ${node.messages.length} problem(s)` : '';
   return node.ghost ? `${node.id}: not defined` : `Step ${node.id}, ${node.subtitle}${problems}`;
 }
@@ -143,6 +149,11 @@ export class DagRenderer {
 
   nodeElement(step: string): SVGGElement | undefined {
     return this.nodeEls.get(step);
+  }
+
+  /** The element of the transition `from->to`. */
+  edgeElement(id: string): SVGGElement | undefined {
+    return this.edgeEls.get(id);
   }
 
   /** Brings the drawing to `layout`, touching only what changed; returns the changes. */

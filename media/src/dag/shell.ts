@@ -23,6 +23,26 @@ export interface Shell {
   empty: HTMLElement;
   panel: HTMLElement;
   status: HTMLElement;
+  /** The run header strip (hidden until a run is drawn over the DAG, see runOverlay.ts). */
+  runBar: RunBar;
+}
+
+export interface RunBar {
+  root: HTMLElement;
+  glyph: HTMLElement;
+  status: HTMLElement;
+  run: HTMLElement;
+  summary: HTMLElement;
+}
+
+function buildRunBar(): RunBar {
+  const glyph = html('span', { class: 'mf-runbar__glyph', 'aria-hidden': 'true' });
+  // Only the status word is live: the summary changes with every task and would be noisy.
+  const status = html('span', { class: 'mf-runbar__status', role: 'status' });
+  const run = html('span', { class: 'mf-runbar__run' });
+  const summary = html('span', { class: 'mf-runbar__summary' });
+  const root = append(html('div', { class: 'mf-runbar', hidden: '' }), glyph, status, run, summary);
+  return { root, glyph, status, run, summary };
 }
 
 function toolButton(action: ToolAction, label: string, text?: string): HTMLButtonElement {
@@ -68,7 +88,8 @@ export function buildShell(mount: HTMLElement, onAction: (action: ToolAction) =>
   const status = html('div', { class: 'mf-status', role: 'status' });
   const stage = append(html('main', { class: 'mf-stage' }), canvas, empty, status);
   const panel = html('aside', { class: 'mf-panel', 'aria-label': 'Flow details' });
+  const runBar = buildRunBar();
 
-  append(mount, append(app, toolbar, append(html('div', { class: 'mf-body' }), stage, panel)));
-  return { app, title, subtitle, flowDecorators, problems, zoomLabel, panelButton, stage, canvas, viewport, edgeLayer, nodeLayer, empty, panel, status };
+  append(mount, append(app, toolbar, runBar.root, append(html('div', { class: 'mf-body' }), stage, panel)));
+  return { app, title, subtitle, flowDecorators, problems, zoomLabel, panelButton, stage, canvas, viewport, edgeLayer, nodeLayer, empty, panel, status, runBar };
 }

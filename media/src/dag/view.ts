@@ -4,7 +4,7 @@
  */
 import type { Host } from '../host';
 import { isFlowGraph } from '../host';
-import type { ExportFormat, FlowGraph } from '../protocol';
+import type { ExportFormat, FlowGraph, RunState } from '../protocol';
 import { append, clear, html } from './dom';
 import { exportSvg, svgToPng } from './exportImage';
 import type { Point } from './geometry';
@@ -15,6 +15,8 @@ import { buildModel } from './model';
 import type { DagModel } from './model';
 import { renderPanel } from './panel';
 import { DagRenderer } from './render';
+import { RunOverlay } from './runOverlay';
+import { isRunState } from './runState';
 import type { Shell } from './shell';
 import { IDENTITY, ZOOM, fitTransform, isTransform, panBy, revealTransform, transformAttr, zoomAt } from './viewport';
 import type { Size, Transform } from './viewport';
@@ -25,6 +27,8 @@ export interface SavedState {
   graph: FlowGraph | null;
   transform: Transform | null;
   panelOpen: boolean;
+  /** The run drawn over the graph, if any (the host sends fresher ones as it runs). */
+  run: RunState | null;
 }
 
 export function parseSavedState(value: unknown): SavedState | null {
@@ -36,6 +40,7 @@ export function parseSavedState(value: unknown): SavedState | null {
     graph: isFlowGraph(v.graph) ? v.graph : null,
     transform: isTransform(v.transform) ? v.transform : null,
     panelOpen: v.panelOpen !== false,
+    run: isRunState(v.run) ? v.run : null,
   };
 }
 
@@ -50,6 +55,7 @@ function plural(n: number, word: string): string {
 
 export class DagView {
   private readonly renderer: DagRenderer;
+  private readonly overlay: RunOverlay;
   /** Block placements of the current drawing, reused while the user types (layout.ts). */
   private readonly placements = new PlacementCache();
   private graph: FlowGraph | null = null;
@@ -70,6 +76,7 @@ export class DagView {
     private readonly host: Host,
   ) {
     this.renderer = new DagRenderer(shell.edgeLayer, shell.nodeLayer);
+    this.overlay = new RunOverlay(this.renderer, shell.app, shell.runBar);
     attachInteraction(shell.canvas, {
       pan: (dx, dy) => this.setTransform(panBy(this.transform, dx, dy), false),
       zoom: (factor, at) => this.zoomBy(factor, at),
@@ -154,6 +161,7 @@ export class DagView {
       const selected = this.renderer.selection;
       if (selected !== null) this.renderer.select(selected);
     }
+    this.overlay.refresh();
     const millis = Math.round((performance.now() - started) * 10) / 10;
     this.shell.status.textContent = `${plural(stepCount, 'step')} · drawn in ${millis} ms`;
     this.save();
@@ -171,6 +179,12 @@ export class DagView {
       this.setTransform(next, false);
       this.save();
     }
+  }
+
+  /** Draws `state` over the graph (null clears it): classes and texts only, no relayout. */
+  showRun(state: RunState | null): void {
+    this.overlay.set(state);
+    this.save();
   }
 
   togglePanel(open = !this.panelOpen): void {
@@ -204,6 +218,7 @@ export class DagView {
   /** Shows a saved state; returns what `showGraph` returned, or null without a graph. */
   restore(state: SavedState): { nodes: number; millis: number } | null {
     this.togglePanel(state.panelOpen);
+    this.overlay.set(state.run);
     return state.graph ? this.showGraph(state.graph, state.transform) : null;
   }
 
@@ -212,7 +227,7 @@ export class DagView {
   private save(): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
-      const state: SavedState = { version: 1, graph: this.graph, transform: this.transform, panelOpen: this.panelOpen };
+      const state: SavedState = { version: 1, graph: this.graph, transform: this.transform, panelOpen: this.panelOpen, run: this.overlay.current };
       this.host.setState(state);
     }, 100);
   }
