@@ -1,7 +1,8 @@
 """Bounded queries over runs: what ran, what failed and why, where an artifact is.
 
 Plain functions with explicit limits (:func:`list_runs`, :func:`run_summary`,
-:func:`failures`, :func:`logs`, :func:`artifacts`, :func:`artifact_value`, :func:`cards`),
+:func:`tasks`, :func:`failures`, :func:`logs`, :func:`artifacts`, :func:`artifact_value`,
+:func:`cards`),
 each returning a typed result with the :class:`Cost` of answering it. They read
 Metaflow's local datastore directly and never write to it; ``backend=`` selects another
 datastore (:func:`open_backend`) and, later, a metadata service.
@@ -19,6 +20,7 @@ from .api import (
     logs,
     open_backend,
     run_summary,
+    tasks,
 )
 from .errors import BadQueryError, DatastoreNotFoundError, NotFoundError, QueryError
 from .model import (
@@ -37,6 +39,8 @@ from .model import (
     RunSummary,
     StepSummary,
     TaskFailure,
+    TaskInfo,
+    TaskList,
 )
 
 __all__ = [
@@ -62,6 +66,8 @@ __all__ = [
     "RunSummary",
     "StepSummary",
     "TaskFailure",
+    "TaskInfo",
+    "TaskList",
     "artifact_value",
     "artifacts",
     "cards",
@@ -70,4 +76,5 @@ __all__ = [
     "logs",
     "open_backend",
     "run_summary",
+    "tasks",
 ]

@@ -24,6 +24,7 @@ from .model import (
     RunPage,
     RunStatus,
     RunSummary,
+    TaskList,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "logs",
     "open_backend",
     "run_summary",
+    "tasks",
 ]
 
 
@@ -56,6 +58,7 @@ class Limits:
     log_bytes = 1_000_000
     log_bytes_max = 50_000_000
     stderr_tail = 20
+    tasks_page = 1000
     artifacts = 1000
     artifacts_max = 100_000
     preview_bytes = 100_000_000  # largest blob artifact_value unpickles
@@ -114,6 +117,8 @@ class QueryBackend(Protocol):
     ) -> RunPage: ...
 
     def run_summary(self, run: str) -> RunSummary: ...
+
+    def tasks(self, step: str, limit: int) -> TaskList: ...
 
     def failures(self, run: str, limit: int, stderr_lines: int) -> FailureReport: ...
 
@@ -178,6 +183,15 @@ def run_summary(run: str, *, backend: QueryBackend | None = None) -> RunSummary:
     """Steps of ``run`` ("Flow/run_id") with task counts per state, durations, first
     failures; the run's parameters and tags."""
     return _backend(backend).run_summary(run)
+
+
+def tasks(
+    step: str, *, limit: int = Limits.tasks_page, backend: QueryBackend | None = None
+) -> TaskList:
+    """Tasks of ``step`` ("Flow/run_id/step") with their latest attempt and status, failed
+    first: one listing and one small status file per task (at most ``Limits.tasks_max``)."""
+    check_limit("limit", limit, Limits.tasks_max)
+    return _backend(backend).tasks(step, limit)
 
 
 def failures(

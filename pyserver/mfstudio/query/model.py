@@ -31,6 +31,8 @@ __all__ = [
     "RunSummary",
     "StepSummary",
     "TaskFailure",
+    "TaskInfo",
+    "TaskList",
     "TaskStatus",
 ]
 
@@ -137,6 +139,28 @@ class TaskFailure(_ToJson):
     traceback: str | None
     stderr_tail: list[str]  # last lines of the failed attempt's stderr, MFLOG prefix removed
     finished_at: float | None
+
+
+@dataclass(slots=True)
+class TaskInfo(_ToJson):
+    """One task of a step and how its latest attempt stands (from its status file only)."""
+
+    pathspec: str  # "Flow/run/step/task"
+    step: str
+    task_id: str
+    attempt: int | None  # latest attempt; None while the task folder has no attempt yet
+    status: TaskStatus  # a task without an attempt yet counts as running
+    finished_at: float | None
+
+
+@dataclass(slots=True)
+class TaskList(_ToJson):
+    step: str  # step pathspec
+    tasks: list[TaskInfo]  # failed first, then running, then succeeded; by task id within
+    truncated: bool  # more tasks than ``limit``
+    tasks_examined: int
+    cost: Cost = field(default_factory=Cost)
+    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ from ..model import (
     LogStream,
     RunPage,
     RunSummary,
+    TaskList,
 )
 from . import artifacts as _artifacts
 from . import cards as _cards
@@ -26,6 +27,7 @@ from . import failures as _failures
 from . import logs as _logs
 from . import preview as _preview
 from . import runs as _runs
+from . import tasks as _tasks
 from .layout import LocalLayout
 from .reader import Reader
 
@@ -58,6 +60,9 @@ class LocalBackend:
 
     def run_summary(self, run: str) -> RunSummary:
         return _runs.run_summary(Reader(), self.layout, run)
+
+    def tasks(self, step: str, limit: int) -> TaskList:
+        return _tasks.tasks(Reader(), self.layout, step, limit)
 
     def failures(self, run: str, limit: int, stderr_lines: int) -> FailureReport:
         return _failures.failures(Reader(), self.layout, run, limit, stderr_lines)

@@ -186,7 +186,8 @@ class TaskState:
 
 def read_task_state(reader: Reader, task_dir: Path, pathspec: str) -> TaskState:
     """The latest attempt of the task at ``task_dir``: running (started, no ``N.runtime``),
-    succeeded or failed (``N.runtime``'s ``success``; a killed attempt is failed)."""
+    succeeded or failed (``N.runtime``'s ``success``; a killed attempt is failed). A task
+    cloned by ``resume`` (``N.DONE.lock`` without ``N.task_begin``) succeeded."""
     attempts: dict[int, set[str]] = {}
     for name in reader.names(task_dir):
         match = _ATTEMPT_FILE.match(name)
@@ -197,6 +198,11 @@ def read_task_state(reader: Reader, task_dir: Path, pathspec: str) -> TaskState:
     latest = max(attempts)
     files = attempts[latest]
     if "runtime" not in files:
+        if "DONE.lock" in files and "task_begin" not in files:
+            # ``resume`` clones the origin run's successful tasks: their data and DONE.lock
+            # are written, but no task began here and the runtime writes no status file.
+            stat = reader.stat(task_dir / f"{latest}.DONE.lock")
+            return TaskState(latest, "succeeded", None, stat.st_mtime if stat else None, None)
         if "DONE.lock" in files:
             problem = Problem(pathspec, f"attempt {latest} ended without a runtime status file")
             return TaskState(latest, "failed", None, None, problem)

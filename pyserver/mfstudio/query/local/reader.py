@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,9 +87,12 @@ class Reader:
         self.cost.bytes_read += len(data)
         return data
 
-    def tail_blocks(self, path: Path, block: int = _TAIL_BLOCK) -> Iterator[tuple[int, bytes]]:
+    def tail_blocks(
+        self, path: Path, block: int = _TAIL_BLOCK, max_bytes: int | None = None
+    ) -> Generator[tuple[int, bytes], None, None]:
         """Blocks of the file from its end backwards, as ``(offset, bytes)``: callers stop
-        iterating once they have enough, so a 1 GB log costs a block or two."""
+        iterating once they have enough, so a 1 GB log costs a block or two. At most
+        ``max_bytes`` are read in all (the last block is shortened to fit)."""
         try:
             fh = open(path, "rb")  # noqa: SIM115 - closed in finally; generator holds it
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
@@ -97,12 +100,36 @@ class Reader:
         try:
             self.cost.files_read += 1
             end = fh.seek(0, os.SEEK_END)
-            while end > 0:
-                start = max(0, end - block)
+            floor = 0 if max_bytes is None else max(0, end - max_bytes)
+            while end > floor:
+                start = max(floor, end - block)
                 fh.seek(start)
                 data = fh.read(end - start)
                 self.cost.bytes_read += len(data)
                 yield start, data
                 end = start
+        finally:
+            fh.close()
+
+    def head_blocks(
+        self, path: Path, block: int = _TAIL_BLOCK, max_bytes: int | None = None
+    ) -> Generator[tuple[int, bytes], None, None]:
+        """Blocks of the file from its start, as ``(offset, bytes)``, at most ``max_bytes``
+        in all: the forward twin of :meth:`tail_blocks` for ``head`` and forward scans."""
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 - closed in finally; generator holds it
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return
+        try:
+            self.cost.files_read += 1
+            offset = 0
+            while max_bytes is None or offset < max_bytes:
+                want = block if max_bytes is None else min(block, max_bytes - offset)
+                data = fh.read(want)
+                if not data:
+                    break
+                self.cost.bytes_read += len(data)
+                yield offset, data
+                offset += len(data)
         finally:
             fh.close()
