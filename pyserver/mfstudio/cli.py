@@ -6,6 +6,14 @@ module (``mfstudio.cli_<group>``) and registers here.
 
 Exit codes of ``mfstudio graph``: 0 no error diagnostics, 1 error diagnostics,
 2 the input cannot be read (or the requested flow is not in it).
+
+Exit codes of the query commands (``flows``, ``runs``, ``summary``, ``tasks``, ``failures``,
+``logs``, ``artifacts``, ``show``, ``cards``; in :mod:`mfstudio.cli_query`): 0 the query was
+answered; 1 only from ``failures``, when the run has failed tasks (the answer is printed
+all the same); 2 the question cannot be answered as asked: a malformed option or pathspec,
+a flow/run/step/task/artifact that does not exist (the message names the nearest existing
+ones), no ``.metaflow`` folder, an artifact too large to preview. The message goes to
+stderr and nothing to stdout. ``mfstudio mcp`` exits 0 when its client closes stdin.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from mfstudio import __version__
+from mfstudio.cli_query import register as register_query_commands
 
 __all__ = ["build_parser", "main"]
 
@@ -89,9 +98,18 @@ def _lsp(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _mcp(args: argparse.Namespace) -> int:
+    from mfstudio.mcp_server import serve  # imported lazily: the MCP SDK is heavy
+
+    serve(args.root)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mfstudio", description="Metaflow Studio: flow analysis and the language server."
+        prog="mfstudio",
+        description="Metaflow Studio: flow analysis, run queries, the language server and "
+        "the MCP server.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -110,6 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     lsp = sub.add_parser("lsp", help="run the language server over stdio")
     lsp.set_defaults(run=_lsp)
+
+    register_query_commands(sub)
+
+    mcp = sub.add_parser(
+        "mcp",
+        help="serve the run queries as MCP tools over stdio (for coding agents)",
+        description="An MCP server over stdio whose tools answer what ran, what failed and "
+        "why, and where an artifact is, with bounded outputs. See docs/cli.md.",
+    )
+    mcp.add_argument("--root", metavar="DIR", help="the folder that holds .metaflow")
+    mcp.set_defaults(run=_mcp)
     return parser
 
 
