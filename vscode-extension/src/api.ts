@@ -1,10 +1,33 @@
 /**
  * What activate() returns: a small, typed surface for in-host tests and for other
- * extensions that want to read Metaflow Studio's state. It exposes nothing that mutates.
+ * extensions that want to read Metaflow Studio's state. Only the Runs view's filter and
+ * refresh change anything, and only that view.
  */
 import type * as vscode from 'vscode';
 import type { FlowGraph } from './common/protocol';
+import type { LogStream } from './common/runsProtocol';
 import type { ServerState } from './common/server';
+import type { CardPanelInfo } from './views/cardPanel';
+import type { RunFilter } from './views/runFilter';
+import type { ItemSpec } from './views/runsTreeItems';
+
+export type { CardPanelInfo, ItemSpec, RunFilter };
+
+/** The Runs view, read the way a user sees it. */
+export interface RunsViewApi {
+  /** Children of the item with `id` (undefined: the top level), as shown. */
+  children(id?: string): Promise<ItemSpec[]>;
+  /** The item with `id` as the view's commands receive it (pass it to executeCommand). */
+  node(id: string): unknown;
+  filter(): RunFilter;
+  setFilter(filter: RunFilter): Promise<void>;
+  refresh(): void;
+  /** Opens a task's log document (as "Open logs" does) and returns its text. */
+  openLog(task: string, stream: LogStream, root?: string, follow?: boolean): Promise<string>;
+  logUri(task: string, stream: LogStream, root?: string): string;
+  /** The card panel, if open. */
+  cardPanel(): CardPanelInfo | undefined;
+}
 
 export interface DagPanelInfo {
   /** The flow shown, once the server answered. */
@@ -22,6 +45,7 @@ export interface MetaflowStudioApi {
   /** `metaflow/flowGraph` for a document (flow: null = the file's last flow). */
   flowGraph(uri: vscode.Uri | string, flow?: string | null): Promise<FlowGraph>;
   dagPanel(): DagPanelInfo | undefined;
+  runs: RunsViewApi;
   /** Time spent in activate(), in milliseconds. */
   activationMillis: number;
 }

@@ -1,20 +1,28 @@
 /**
  * Metaflow Studio's entry point. It only wires the parts together: the language server
- * lifecycle (common/server.ts), the status bar, the DAG panel and the commands; every
- * disposable goes to context.subscriptions. See docs/vscode-extension.md.
+ * lifecycle (common/server.ts), the status bar, the DAG panel, the Runs view with its
+ * documents and card panel, and the commands; every disposable goes to
+ * context.subscriptions. See docs/vscode-extension.md.
  */
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { MetaflowStudioApi } from './api';
 import { registerExportDag, saveDagExport } from './commands/exportDag';
+import { registerFilterCommands } from './commands/filterRuns';
+import { registerRunsCommands } from './commands/runs';
 import { registerServerCommands } from './commands/server';
 import { registerShowDag } from './commands/showDag';
+import { registerShowLatestCard } from './commands/showLatestCard';
 import { CONFIG_SECTION, OUTPUT_CHANNEL_NAME } from './common/constants';
 import { onFirstFlowDocument } from './common/flowWatcher';
 import { PythonInterpreters } from './common/python';
 import { MetaflowServer } from './common/server';
 import { RESTART_SETTINGS, readSettings } from './common/settings';
+import { CardPanel } from './views/cardPanel';
 import { DagPanel } from './views/dagPanel';
+import { FailureDocuments } from './views/failureDocuments';
+import { LogDocuments, logUri } from './views/logDocuments';
+import { RunsTree } from './views/runsTree';
 import { ServerStatusBar } from './views/statusBar';
 
 let stopServer: (() => Promise<void>) | undefined;
@@ -32,6 +40,10 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
     followCursor: () => readSettings(vscode.workspace.getConfiguration(CONFIG_SECTION)).dagFollowCursor,
     saveExport: (format, data, flow, document) => void saveDagExport({ format, data, flow, document }, log),
   });
+  const runs = new RunsTree({ server, state: context.workspaceState, log });
+  const logs = new LogDocuments(server);
+  const failures = new FailureDocuments(server);
+  const cards = new CardPanel();
   stopServer = () => server.dispose();
 
   context.subscriptions.push(
@@ -41,6 +53,13 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
     dag,
     registerShowDag(server, dag),
     registerExportDag(dag, log),
+    runs,
+    logs,
+    failures,
+    cards,
+    ...registerRunsCommands({ server, tree: runs, logs, failures, cards, dag }),
+    ...registerFilterCommands(runs),
+    registerShowLatestCard(server, cards),
     ...registerServerCommands(server, log),
     interpreters.onDidChange(() => server.scheduleRestart('the Python interpreter changed')),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -59,6 +78,16 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
     serverState: () => server.status.state,
     flowGraph: (uri, flow = null) => server.flowGraph(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, flow),
     dagPanel: () => dag.snapshot(),
+    runs: {
+      children: (id) => runs.describe(id),
+      node: (id) => runs.node(id),
+      filter: () => ({ ...runs.filter }),
+      setFilter: (filter) => runs.setFilter(filter),
+      refresh: () => runs.refresh(),
+      openLog: async (task, stream, root, follow = false) => (await logs.open({ task, stream, root }, follow)).document.getText(),
+      logUri: (task, stream, root) => logUri({ task, stream, root }).toString(),
+      cardPanel: () => cards.snapshot(),
+    },
     activationMillis,
   };
 }

@@ -1,8 +1,11 @@
-"""``textDocument/codeLens``: "Show DAG" above each flow and "Show in DAG" above each step.
+"""``textDocument/codeLens``: "Show DAG" above each flow, "Show in DAG" above each step, and
+"Show latest card" above each step that has ``@card``.
 
-The lenses only carry the client command ``metaflow.showDag`` with ``[uri, stepName,
+The lenses only carry client commands: ``metaflow.showDag`` with ``[uri, stepName,
 flowName]`` (stepName null for the whole flow; flowName tells which flow of a file with
-several); the extension opens the DAG panel and highlights the node.
+several), after which the extension opens the DAG panel and highlights the node; and
+``metaflow.showLatestCard`` with ``[flowName, stepName, uri]``, after which it asks
+``metaflow/latestCards`` and shows the card.
 """
 
 from __future__ import annotations
@@ -12,26 +15,38 @@ from lsprotocol import types
 from mfstudio.flowgraph.model import FileAnalysis, SourceRange
 from mfstudio.lsp.lookup import own_steps
 from mfstudio.lsp.positions import LineIndex
-from mfstudio.lsp.protocol import SHOW_DAG_COMMAND
+from mfstudio.lsp.protocol import SHOW_DAG_COMMAND, SHOW_LATEST_CARD_COMMAND
 
 __all__ = ["code_lenses"]
 
 
 def _lens(
-    lines: LineIndex, at: SourceRange, title: str, uri: str, step: str | None, flow: str
+    lines: LineIndex, at: SourceRange, title: str, command: str, arguments: list[object]
 ) -> types.CodeLens:
     start = lines.to_lsp_position(at.start)  # the first decorator: the lens sits above them all
     return types.CodeLens(
         range=types.Range(start=start, end=start),
-        command=types.Command(title=title, command=SHOW_DAG_COMMAND, arguments=[uri, step, flow]),
+        command=types.Command(title=title, command=command, arguments=arguments),
     )
 
 
 def code_lenses(analysis: FileAnalysis, lines: LineIndex, uri: str) -> list[types.CodeLens]:
     lenses: list[types.CodeLens] = []
     for flow in analysis.flows:
-        lenses.append(_lens(lines, flow.range, "Show DAG", uri, None, flow.name))
-        lenses.extend(
-            _lens(lines, s.range, "Show in DAG", uri, s.name, flow.name) for s in own_steps(flow)
+        lenses.append(
+            _lens(lines, flow.range, "Show DAG", SHOW_DAG_COMMAND, [uri, None, flow.name])
         )
+        for step in own_steps(flow):
+            lenses.append(
+                _lens(
+                    lines, step.range, "Show in DAG", SHOW_DAG_COMMAND, [uri, step.name, flow.name]
+                )
+            )
+            if any(d.name == "card" for d in step.decorators):
+                arguments: list[object] = [flow.name, step.name, uri]
+                lenses.append(
+                    _lens(
+                        lines, step.range, "Show latest card", SHOW_LATEST_CARD_COMMAND, arguments
+                    )
+                )
     return lenses

@@ -5,7 +5,8 @@
     RequestError                   a request cannot be answered; ``code`` is its JSON-RPC code
     ├── InvalidParamsError         params malformed (missing ``uri``, wrong types)     -32602
     ├── DocumentUnreadableError    a uri neither open nor readable from disk           -32001
-    └── RenameRefusedError         an invalid, clashing or reserved new step name      -32803
+    ├── RenameRefusedError         an invalid, clashing or reserved new step name      -32803
+    └── QueryFailedError           a run query names nothing that exists, no datastore -32803
 
 Feature functions raise these; the server turns them into JSON-RPC error responses with
 the message unchanged, so the message must say what is wrong and what to do instead.
@@ -16,6 +17,7 @@ from __future__ import annotations
 __all__ = [
     "DocumentUnreadableError",
     "InvalidParamsError",
+    "QueryFailedError",
     "RenameRefusedError",
     "RequestError",
 ]
@@ -41,3 +43,10 @@ class DocumentUnreadableError(RequestError):
 
 class RenameRefusedError(RequestError):
     code = -32803  # LSP's RequestFailed: the editor shows the message to the user
+
+
+class QueryFailedError(RequestError):
+    """A run query could not be answered (unknown pathspec, no datastore); the message is
+    the query's own, naming the nearest existing pathspecs."""
+
+    code = -32803

@@ -11,16 +11,17 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, BinaryIO, ParamSpec, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from mfstudio.lsp import code_lens, completion, hover, navigation, rename, symbols
+from mfstudio.lsp import code_lens, completion, flow_finder, hover, navigation, rename, symbols
 from mfstudio.lsp.errors import InvalidParamsError, RequestError
 from mfstudio.lsp.language_server import MetaflowLanguageServer
-from mfstudio.lsp.protocol import FLOW_GRAPH, FlowGraphParams
+from mfstudio.lsp.protocol import FIND_FLOW, FLOW_GRAPH, RUN_METHODS, FlowGraphParams
+from mfstudio.lsp.runs import Params, RunQueries
 
 __all__ = ["COMPLETION_TRIGGERS", "create_server", "main"]
 
@@ -44,6 +45,67 @@ def _answers_errors(handler: Callable[P, R]) -> Callable[P, R]:
             raise JsonRpcException(code=error.code, message=error.message) from error
 
     return wrapper
+
+
+def _answers_errors_async(
+    handler: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[R]]:
+    """``_answers_errors`` for ``async`` handlers."""
+
+    @functools.wraps(handler)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await handler(*args, **kwargs)
+        except RequestError as error:
+            raise JsonRpcException(code=error.code, message=error.message) from error
+
+    return wrapper
+
+
+def _datastore_candidates(ls: MetaflowLanguageServer) -> list[str]:
+    """Where datastores may be: the ``metaflow.datastoreRoot`` setting, then the workspace
+    folders (``RunQueries`` keeps those that hold ``.metaflow``)."""
+    return [*ls.options.datastore_roots, *ls.workspace_roots()]
+
+
+def _encoding(ls: MetaflowLanguageServer) -> str:
+    return str(getattr(ls.workspace.position_encoding, "value", None) or "utf-16")
+
+
+def _register_runs(server: MetaflowLanguageServer) -> None:
+    """The run requests (mfstudio.lsp.runs) and ``metaflow/findFlow``."""
+    queries = RunQueries()
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: MetaflowLanguageServer, params: None) -> None:
+        queries.close()
+
+    def register(method: str) -> None:
+        @server.feature(method)
+        @_answers_errors_async
+        async def answer(ls: MetaflowLanguageServer, params: Any) -> Any:
+            return await queries.answer(method, params, _datastore_candidates(ls))
+
+    for method in RUN_METHODS:
+        register(method)
+
+    @server.feature(FIND_FLOW)
+    @_answers_errors_async
+    async def find_flow(ls: MetaflowLanguageServer, params: Any) -> Any:
+        request = Params(FIND_FLOW, params)
+        flow, step = request.text("flow", required=True), request.text("step")
+        request.finish()
+        encoding = _encoding(ls)
+        for uri in list(ls.documents):
+            snap = ls.snapshot(uri)
+            if snap is not None and (
+                found := flow_finder.find_in_analysis(
+                    snap.analysis, snap.text, flow, step, encoding
+                )
+            ):
+                return found
+        roots = ls.workspace_roots()
+        return await queries.run(flow_finder.find_flow, flow, step, roots, encoding)
 
 
 def create_server(debounce_seconds: float | None = None) -> MetaflowLanguageServer:
@@ -165,6 +227,7 @@ def create_server(debounce_seconds: float | None = None) -> MetaflowLanguageServ
             raise InvalidParamsError(f"{FLOW_GRAPH}: {error}") from error
         return ls.flow_graph(request)
 
+    _register_runs(server)
     return server
 
 

@@ -9,7 +9,8 @@ import type { MetaflowServer, ServerStatus } from '../common/server';
 
 const START_TIMEOUT_MS = 60_000;
 
-function settled(server: MetaflowServer): Promise<ServerStatus> {
+/** The server's status once a start in progress has ended (or timed out). */
+export function settled(server: MetaflowServer): Promise<ServerStatus> {
   if (server.status.state !== 'starting') {
     return Promise.resolve(server.status);
   }

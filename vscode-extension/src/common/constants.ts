@@ -25,13 +25,35 @@ export const Commands = {
   exportDag: 'metaflow.exportDag',
   restartServer: 'metaflow.restartServer',
   showOutput: 'metaflow.showOutput',
+  showLatestCard: 'metaflow.showLatestCard',
+  refreshRuns: 'metaflow.runs.refresh',
+  filterRuns: 'metaflow.runs.filter',
+  clearRunFilter: 'metaflow.runs.clearFilter',
+  loadMoreRuns: 'metaflow.runs.loadMore',
+  openStdout: 'metaflow.runs.openStdout',
+  openStderr: 'metaflow.runs.openStderr',
+  followLogs: 'metaflow.runs.followLogs',
+  showFailure: 'metaflow.runs.showFailure',
+  copyPathspec: 'metaflow.runs.copyPathspec',
+  revealStep: 'metaflow.runs.revealStep',
+  showStepInDag: 'metaflow.runs.showStepInDag',
+  showCard: 'metaflow.runs.showCard',
 } as const;
 
 /** Context keys set for `when` clauses in package.json. */
 export const ContextKeys = {
   serverRunning: 'metaflow.serverRunning',
   dagPanelOpen: 'metaflow.dagPanelOpen',
+  runsFiltered: 'metaflow.runsFiltered',
 } as const;
+
+/** The Runs tree view (package.json `views.metaflow`). */
+export const RUNS_VIEW_ID = 'metaflow.runs';
+/** The card preview panel's view type. */
+export const CARD_VIEW_TYPE = 'metaflow.card';
+/** URI schemes of the read-only run documents. */
+export const LOG_SCHEME = 'metaflow-log';
+export const FAILURE_SCHEME = 'metaflow-failure';
 
 /** The DAG panel's view type (also in package.json's `onWebviewPanel:` activation event). */
 export const DAG_VIEW_TYPE = 'metaflow.dag';

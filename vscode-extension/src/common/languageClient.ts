@@ -42,6 +42,8 @@ export interface ServerConnection {
   /** The server's last stderr line (why it died, when it died). */
   lastError(): string;
   flowGraph(uri: vscode.Uri, flow: string | null): Promise<FlowGraph>;
+  /** A custom request with plain JSON params and result (the run requests). */
+  request<R>(method: string, params: object): Promise<R>;
   /** Sends shutdown/exit, then ends the process if it has not exited after `graceMs`. */
   stop(graceMs: number): Promise<{ millis: number; killed: boolean; error?: string }>;
 }
@@ -113,6 +115,7 @@ export function createConnection(plan: LaunchPlan, hooks: ConnectionHooks): Serv
       const params: FlowGraphParams = { uri: client.code2ProtocolConverter.asUri(uri), flow };
       return client.sendRequest<FlowGraph>(FLOW_GRAPH_REQUEST, params);
     },
+    request: <R>(method: string, params: object) => client.sendRequest<R>(method, params),
     stop: async (graceMs) => {
       const began = Date.now();
       let error: string | undefined;

@@ -31,4 +31,6 @@ export interface FlowGraphChangedParams {
 /** The options sent with `initialize`. */
 export interface InitializationOptions {
   workspaceRoots: string[];
+  /** Folders holding `.metaflow` (the metaflow.datastoreRoot setting), before the workspace folders. */
+  datastoreRoots: string[];
 }

@@ -10,6 +10,7 @@ import type * as LanguageClientModule from './languageClient';
 import type { ConnectionState, ServerConnection } from './languageClient';
 import { errorMessage } from './log';
 import type { FlowGraph } from './protocol';
+import type { ParamsOf, ResultOf, RunMethod, RunsSource } from './runsProtocol';
 import type { PythonInterpreters } from './python';
 import { planLaunch, type LaunchPlan } from './serverLaunch';
 import { showServerProblem } from './serverProblem';
@@ -34,7 +35,7 @@ function loadClientModule(): Promise<typeof LanguageClientModule> {
   return import('./languageClient');
 }
 
-export class MetaflowServer implements vscode.Disposable {
+export class MetaflowServer implements vscode.Disposable, RunsSource {
   private connection: ServerConnection | undefined;
   /** The plan the current connection was started from, while it runs. */
   private runningPlan: LaunchPlan | undefined;
@@ -115,11 +116,22 @@ export class MetaflowServer implements vscode.Disposable {
   flowGraph(uri: vscode.Uri, flow: string | null = null): Promise<FlowGraph> {
     const connection = this.connection;
     if (connection === undefined || !this.isRunning) {
-      return Promise.reject(
-        new Error(`The Metaflow language server is not running (${this.current.reason ?? this.current.state}).`),
-      );
+      return Promise.reject(this.notRunning());
     }
     return connection.flowGraph(uri, flow);
+  }
+
+  /** A run request (runsProtocol.ts); rejects with the server's message when it fails. */
+  request<M extends RunMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    const connection = this.connection;
+    if (connection === undefined || !this.isRunning) {
+      return Promise.reject(this.notRunning());
+    }
+    return connection.request<ResultOf<M>>(method, params);
+  }
+
+  private notRunning(): Error {
+    return new Error(`The Metaflow language server is not running (${this.current.reason ?? this.current.state}).`);
   }
 
   private enqueue(work: () => Promise<void>): Promise<void> {

@@ -35,6 +35,7 @@ export async function planLaunch(interpreters: PythonInterpreters, hint: vscode.
   const cwd = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
   const initializationOptions: InitializationOptions = {
     workspaceRoots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+    datastoreRoots: settings.datastoreRoot !== undefined ? [settings.datastoreRoot] : [],
   };
   return {
     settings,

@@ -14,6 +14,8 @@ export interface Settings {
   serverEnv: Record<string, string>;
   trace: TraceLevel;
   dagFollowCursor: boolean;
+  /** A folder holding `.metaflow` for the Runs view, besides the workspace folders. */
+  datastoreRoot: string | undefined;
 }
 
 /** The part of vscode.WorkspaceConfiguration this module reads. */
@@ -22,7 +24,7 @@ export interface ConfigurationLike {
 }
 
 /** Settings whose change requires a server restart (checked with affectsConfiguration). */
-export const RESTART_SETTINGS = ['metaflow.pythonPath', 'metaflow.server'] as const;
+export const RESTART_SETTINGS = ['metaflow.pythonPath', 'metaflow.server', 'metaflow.datastoreRoot'] as const;
 
 const TRACE_LEVELS: readonly TraceLevel[] = ['off', 'messages', 'verbose'];
 
@@ -40,6 +42,7 @@ export function readSettings(
     serverEnv: asStringRecord(config.get('server.env')),
     trace: asTrace(config.get('trace.server')),
     dagFollowCursor: asBoolean(config.get('dag.followCursor'), true),
+    datastoreRoot: normalisePath(config.get('datastoreRoot'), context),
   };
 }
 

@@ -14,6 +14,7 @@ describe('settings normalisation', () => {
       serverEnv: {},
       trace: 'off',
       dagFollowCursor: true,
+      datastoreRoot: undefined,
     });
   });
 
@@ -33,12 +34,19 @@ describe('settings normalisation', () => {
     const settings = readSettings(
       config({ pythonPath: 42, 'server.enabled': 'no', 'trace.server': 'loud', 'dag.followCursor': 1, 'server.env': ['A=1'] }),
     );
-    assert.deepEqual(settings, { pythonPath: undefined, serverEnabled: true, serverEnv: {}, trace: 'off', dagFollowCursor: true });
+    assert.deepEqual(settings, { pythonPath: undefined, serverEnabled: true, serverEnv: {}, trace: 'off', dagFollowCursor: true, datastoreRoot: undefined });
   });
 
   it('keeps valid values', () => {
     const settings = readSettings(
-      config({ 'server.enabled': false, 'trace.server': 'verbose', 'dag.followCursor': false, 'server.env': { A: 'x', B: 2, C: true, D: null } }),
+      config({
+        'server.enabled': false,
+        'trace.server': 'verbose',
+        'dag.followCursor': false,
+        'server.env': { A: 'x', B: 2, C: true, D: null },
+        datastoreRoot: '${workspaceFolder}/runs',
+      }),
+      { workspaceFolder: '/w/proj' },
     );
     assert.deepEqual(settings, {
       pythonPath: undefined,
@@ -46,6 +54,7 @@ describe('settings normalisation', () => {
       serverEnv: { A: 'x', B: '2', C: 'true' },
       trace: 'verbose',
       dagFollowCursor: false,
+      datastoreRoot: '/w/proj/runs',
     });
   });
 });
