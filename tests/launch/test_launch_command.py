@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from client_probe import client_json
 from mfstudio.flowgraph import analyze_source
 from mfstudio.launch import LaunchError, RunRequest, decospec, form_fields, run_argv, validate
 from runs_fixture import metaflow_env
@@ -161,21 +161,13 @@ def test_the_built_command_runs_the_flow_with_the_form_values(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stdout + done.stderr
     run_id = (tmp_path / "run.id").read_text().strip()
-    check = (
-        "import json\nfrom metaflow import Run, namespace\nnamespace(None)\n"
-        f"r = Run('TrainingFlow/{run_id}')\n"
-        "print(json.dumps({'tags': sorted(r.tags), 'epochs': r.data.epochs,"
-        " 'grid': r['start'].task.data.grid, 'ok': r.successful}))\n"
+    seen = client_json(
+        tmp_path,
+        f"""
+        r = Run('TrainingFlow/{run_id}')
+        result = {{'tags': sorted(r.tags), 'epochs': r.data.epochs,
+                  'grid': r['start'].task.data.grid, 'ok': r.successful}}
+        """,
     )
-    out = subprocess.run(
-        [sys.executable, "-c", check],
-        cwd=tmp_path,
-        env=metaflow_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["ok"] and seen["epochs"] == 1 and seen["grid"] == [0.05, 0.1]
     assert "from-form" in seen["tags"]

@@ -10,22 +10,15 @@ successful, as running when it has neither.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from runs_fixture import metaflow_env
+from client_probe import client_json
 
-_SCRIPT = r"""
-import json, sys
-from metaflow import Flow, Task, namespace
-
-namespace(None)
+_BODY = r"""
 runs = []
-for run in Flow(sys.argv[1]):
+for run in Flow(FLOW):
     steps, failed = {}, []
     for step in run:
         counts = {"running": 0, "succeeded": 0, "failed": 0}
@@ -58,7 +51,7 @@ for run in Flow(sys.argv[1]):
             a.id: repr(a.data) for a in params if not a.id.startswith("_") and a.id != "name"
         },
     })
-print(json.dumps(runs))
+result = runs
 """
 
 
@@ -66,18 +59,7 @@ print(json.dumps(runs))
 def client_runs(root: Path, flow: str) -> list[dict[str, Any]]:
     """The client's view of every run of ``flow`` under ``root``, newest first (the
     client's own order). Cached: call it only on datastores that no longer change."""
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, flow],
-        cwd=root,
-        env=metaflow_env(root),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"metaflow.client failed:\n{done.stderr}")
-    runs: list[dict[str, Any]] = json.loads(done.stdout)
+    runs: list[dict[str, Any]] = client_json(root, f"FLOW = {flow!r}\n" + _BODY)
     return runs
 
 
