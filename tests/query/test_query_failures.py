@@ -72,10 +72,23 @@ def test_retried_success_is_not_a_failure(query_runs: QueryRuns) -> None:
 
 
 def test_failures_read_one_status_file_per_task(query_runs: QueryRuns) -> None:
-    """Succeeded tasks cost their listing and N.runtime only; the failed one adds its
-    data.json, the exception blob and one stderr log."""
+    """A task whose first attempt succeeded costs its 0.runtime only (no listing); a task
+    with a failed attempt adds a listing and its latest N.runtime; each failure reported
+    adds its data.json, the exception blob and one stderr log."""
     report = api.failures(query_runs.failed_run, backend=backend_at(query_runs.root))
-    assert report.cost.files_read == report.tasks_examined + 3
+    run_dir = query_runs.metaflow_dir / query_runs.failed_run
+    tasks = [
+        t
+        for s in run_dir.iterdir()
+        if not s.name.startswith("_")
+        for t in s.iterdir()
+        if not t.name.startswith("_")
+    ]
+    retried = [t for t in tasks if (t / "1.runtime").exists()]
+    reported = len(report.failures)
+    assert report.cost.files_read == report.tasks_examined + len(retried) + 3 * reported
+    first_failed = [t for t in tasks if b'"success": false' in (t / "0.runtime").read_bytes()]
+    assert report.cost.dirs_listed <= 1 + 6 + len(first_failed)  # run, steps, failed tasks
 
 
 def test_stderr_lines(query_runs: QueryRuns) -> None:

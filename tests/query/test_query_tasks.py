@@ -50,8 +50,13 @@ def test_failed_first_then_by_task_id(query_runs: QueryRuns) -> None:
         ids = [int(t.task_id) for t in group]
         assert ids == sorted(ids)
     assert listing.tasks_examined == 6
-    # one listing of the step, then per task a listing and at most one small status read
-    assert listing.cost.files_read <= 6 and listing.cost.dirs_listed == 1 + 6
+    # one listing of the step; per task its 0.runtime, and only for a task whose first
+    # attempt failed, a listing and the latest attempt's status file
+    task_dirs = [query_runs.metaflow_dir / t.pathspec for t in listing.tasks]
+    first_failed = sum(b'"success": false' in (d / "0.runtime").read_bytes() for d in task_dirs)
+    retried = sum((d / "1.runtime").exists() for d in task_dirs)
+    assert listing.cost.files_read == 6 + retried
+    assert listing.cost.dirs_listed == 1 + first_failed
 
 
 def test_limit_keeps_the_failed_task_and_says_truncated(query_runs: QueryRuns) -> None:

@@ -12,6 +12,7 @@ Grows with the tasks examined, capped at ``Limits.tasks_max``; stops early at ``
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -55,6 +56,9 @@ class TaskData:
     info: dict[str, dict[str, Any]]  # name -> {"size", "type", "encoding", ...}
 
 
+_GLOB = re.compile(r'[*?\[\]"\\]|[\x00-\x1f]')
+
+
 def pick_data_attempt(names: list[str]) -> int | None:
     """The attempt whose artifacts count, from a listing of the task folder: the latest
     attempt that ended with a ``data.json`` (as the client's ``attempt-done`` rule picks;
@@ -73,17 +77,28 @@ def pick_data_attempt(names: list[str]) -> int | None:
 
 
 def read_task_data(
-    reader: Reader, task_dir: Path, pathspec: str
+    reader: Reader, task_dir: Path | str, pathspec: str, must_contain: bytes | None = None
 ) -> tuple[TaskData | None, Problem | None]:
-    """One listing of the task folder and one read of the chosen ``N.data.json``. A task
-    without one yet (running, or killed early) gives ``(None, None)``; a damaged one gives
-    a :class:`Problem` saying which file."""
-    attempt = pick_data_attempt(reader.names(task_dir))
-    if attempt is None:
-        return None, None
+    """One read of the chosen ``N.data.json``: a task never retried (no ``1.attempt.json``,
+    one stat) uses ``0.data.json``; any other task costs a listing to pick the attempt. A
+    task without one yet (running, or killed early) gives ``(None, None)``; a damaged one
+    gives a :class:`Problem` saying which file. With ``must_contain``, a file whose bytes
+    lack it is not parsed (parsing is most of a search's time) and gives ``(None, None)``."""
+    raw = None
+    attempt = 0
+    if reader.stat(f"{task_dir}/1.attempt.json") is None:
+        raw = reader.read_bytes(f"{task_dir}/0.data.json")
+    if raw is None:
+        picked = pick_data_attempt(reader.names(task_dir))
+        if picked is None:
+            return None, None
+        attempt = picked
+        raw = reader.read_bytes(f"{task_dir}/{attempt}.data.json")
     file_name = f"{attempt}.data.json"
+    if raw is None or (must_contain is not None and must_contain not in raw):
+        return None, None
     try:
-        document = reader.read_json(task_dir / file_name)
+        document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as err:
         return None, Problem(pathspec, f"damaged {file_name} (not JSON: {err}); skipped")
     objects = document.get("objects") if isinstance(document, dict) else None
@@ -124,7 +139,7 @@ def artifacts(
             result.truncated = True
             break
         result.tasks_examined += 1
-        data, problem = read_task_data(reader, task_dir, pathspec)
+        data, problem = read_task_data(reader, task_dir, pathspec, wanted.literal_key)
         if problem is not None:
             problems.append(problem)
         if data is None:
@@ -141,7 +156,7 @@ class _Filter:
     """The search's filters: globs on the name and on the full or short type name (the
     type case-insensitively, so ``dataframe`` finds pandas DataFrames), size bounds."""
 
-    __slots__ = ("include_private", "max_size", "min_size", "name", "type")
+    __slots__ = ("include_private", "literal_key", "max_size", "min_size", "name", "type")
 
     def __init__(
         self,
@@ -152,6 +167,10 @@ class _Filter:
         include_private: bool,
     ) -> None:
         self.name = re.compile(fnmatch.translate(name)).match if name is not None else None
+        # A name without glob characters must appear in the file as a JSON key: files
+        # without it are skipped unparsed. Only for names JSON writes unescaped.
+        plain = name is not None and not _GLOB.search(name) and name.isascii()
+        self.literal_key = json.dumps(name).encode() if plain and name else None
         self.type = type.lower() if type is not None else None
         self.min_size = min_size
         self.max_size = max_size
@@ -201,7 +220,9 @@ def _matching(pathspec: str, data: TaskData, wanted: _Filter) -> Iterator[Artifa
         )
 
 
-def _tasks_in(reader: Reader, layout: LocalLayout, spec: Pathspec) -> Iterator[tuple[str, Path]]:
+def _tasks_in(
+    reader: Reader, layout: LocalLayout, spec: Pathspec
+) -> Iterator[tuple[str, Path | str]]:
     """Task folders of the scope, lazily: runs newest first, steps in the order they ran
     (local task ids are handed out in order, so by their smallest task id), tasks by id."""
     if spec.task_id is not None:
@@ -221,5 +242,6 @@ def _tasks_in(reader: Reader, layout: LocalLayout, spec: Pathspec) -> Iterator[t
         listed = [(step, task_ids(reader, run_dir / step)) for step in steps]
         listed.sort(key=lambda pair: (id_order(pair[1][0]) if pair[1] else (2, 0, ""), pair[0]))
         for step, ids in listed:
+            step_folder = f"{run_dir}/{step}"  # strings: a Path per task costs (hot path)
             for task_id in ids:
-                yield f"{spec.flow}/{run_id}/{step}/{task_id}", run_dir / step / task_id
+                yield f"{spec.flow}/{run_id}/{step}/{task_id}", f"{step_folder}/{task_id}"

@@ -30,6 +30,7 @@ from . import runs as _runs
 from . import tasks as _tasks
 from .layout import LocalLayout
 from .reader import Reader
+from .run_order import RunOrderCache
 
 __all__ = ["LocalBackend"]
 
@@ -37,10 +38,12 @@ __all__ = ["LocalBackend"]
 class LocalBackend:
     """Implements :class:`~mfstudio.query.api.QueryBackend` over one ``.metaflow`` folder."""
 
-    __slots__ = ("layout",)
+    __slots__ = ("_orders", "layout")
 
     def __init__(self, layout: LocalLayout) -> None:
         self.layout = layout
+        # Long-lived backends (LSP, MCP) page through big flows at the cost of one stat.
+        self._orders = RunOrderCache()
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None) -> LocalBackend:
@@ -56,7 +59,9 @@ class LocalBackend:
     def list_runs(
         self, flow: str, runs_filter: RunFilter, limit: int, cursor: str | None
     ) -> RunPage:
-        return _runs.list_runs(Reader(), self.layout, flow, runs_filter, limit, cursor)
+        return _runs.list_runs(
+            Reader(), self.layout, flow, runs_filter, limit, cursor, self._orders
+        )
 
     def run_summary(self, run: str) -> RunSummary:
         return _runs.run_summary(Reader(), self.layout, run)

@@ -13,6 +13,7 @@ microseconds, so sorting ids sorts by time.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -184,11 +185,21 @@ class TaskState:
     problem: Problem | None
 
 
-def read_task_state(reader: Reader, task_dir: Path, pathspec: str) -> TaskState:
+def read_task_state(reader: Reader, task_dir: Path | str, pathspec: str) -> TaskState:
     """The latest attempt of the task at ``task_dir``: running (started, no ``N.runtime``),
     succeeded or failed (``N.runtime``'s ``success``; a killed attempt is failed). A task
-    cloned by ``resume`` (``N.DONE.lock`` without ``N.task_begin``) succeeded."""
+    cloned by ``resume`` (``N.DONE.lock`` without ``N.task_begin``) succeeded.
+
+    Fast path: Metaflow retries only a failed attempt, so when ``0.runtime`` says the first
+    attempt succeeded it is the latest one, and that one small read is the whole cost (no
+    listing). Every other case lists the folder to find the latest attempt."""
+    first = reader.read_small(f"{task_dir}/0.runtime")
+    if first is not None:
+        state = _from_runtime(first, 0, pathspec)
+        if state.status == "succeeded":
+            return state
     attempts: dict[int, set[str]] = {}
+    task_dir = Path(task_dir)
     for name in reader.names(task_dir):
         match = _ATTEMPT_FILE.match(name)
         if match:
@@ -196,6 +207,8 @@ def read_task_state(reader: Reader, task_dir: Path, pathspec: str) -> TaskState:
     if not attempts:
         return TaskState(None, None, None, None, None)
     latest = max(attempts)
+    if latest == 0 and first is not None:
+        return state
     files = attempts[latest]
     if "runtime" not in files:
         if "DONE.lock" in files and "task_begin" not in files:
@@ -204,25 +217,55 @@ def read_task_state(reader: Reader, task_dir: Path, pathspec: str) -> TaskState:
             stat = reader.stat(task_dir / f"{latest}.DONE.lock")
             return TaskState(latest, "succeeded", None, stat.st_mtime if stat else None, None)
         if "DONE.lock" in files:
+            # The task wrote DONE.lock on its way out, after its own verdict (attempt_ok
+            # metadata); the runtime writes N.runtime once the process exited. A live run
+            # shows this for a moment after every task; a dead runtime leaves it for good.
+            verdict = _attempt_ok(reader, task_dir, latest)
+            if verdict is not None:
+                stat = reader.stat(task_dir / f"{latest}.DONE.lock")
+                status: TaskStatus = "succeeded" if verdict else "failed"
+                return TaskState(latest, status, None, stat.st_mtime if stat else None, None)
             problem = Problem(pathspec, f"attempt {latest} ended without a runtime status file")
             return TaskState(latest, "failed", None, None, problem)
         return TaskState(latest, "running", None, None, None)
-    runtime_path = task_dir / f"{latest}.runtime"
+    found = reader.read_small(task_dir / f"{latest}.runtime")
+    if found is None:  # removed between the listing and the read
+        return TaskState(latest, "running", None, None, None)
+    return _from_runtime(found, latest, pathspec)
+
+
+def _attempt_ok(reader: Reader, task_dir: Path, attempt: int) -> bool | None:
+    """The task's own verdict on ``attempt`` (``_meta/sysmeta_attempt_ok_<ts>.json``, value
+    "True"/"False", tagged ``attempt_id:N``); None when it wrote none."""
+    meta = task_dir / "_meta"
+    tag = f"attempt_id:{attempt}"
+    for name in sorted(n for n in reader.names(meta) if n.startswith("sysmeta_attempt_ok_")):
+        try:
+            entry = reader.read_json(meta / name)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and tag in (entry.get("tags") or []):
+            return str(entry.get("value")) == "True"
+    return None
+
+
+def _from_runtime(found: tuple[bytes, float], attempt: int, pathspec: str) -> TaskState:
+    """The state ``N.runtime`` records: ``{"return_code", "killed", "success"}``."""
+    data, mtime = found
     try:
-        info = reader.read_json(runtime_path)
+        info = json.loads(data.decode("utf-8", "replace"))
     except ValueError:
-        problem = Problem(pathspec, f"damaged status file {latest}.runtime (not JSON)")
-        return TaskState(latest, "failed", None, None, problem)
+        problem = Problem(pathspec, f"damaged status file {attempt}.runtime (not JSON)")
+        return TaskState(attempt, "failed", None, None, problem)
     if not isinstance(info, dict):
-        problem = Problem(pathspec, f"damaged status file {latest}.runtime")
-        return TaskState(latest, "failed", None, None, problem)
-    stat = reader.stat(runtime_path)
+        problem = Problem(pathspec, f"damaged status file {attempt}.runtime")
+        return TaskState(attempt, "failed", None, None, problem)
     success = bool(info.get("success")) and not info.get("killed")
     code = info.get("return_code")
     return TaskState(
-        latest,
+        attempt,
         "succeeded" if success else "failed",
         code if isinstance(code, int) else None,
-        stat.st_mtime if stat else None,
+        mtime,
         None,
     )

@@ -28,7 +28,7 @@ class Reader:
     def __init__(self, cost: Cost | None = None) -> None:
         self.cost = cost if cost is not None else Cost()
 
-    def names(self, folder: Path) -> list[str]:
+    def names(self, folder: Path | str) -> list[str]:
         """Entry names of ``folder`` (unsorted); ``[]`` when it does not exist."""
         self.cost.dirs_listed += 1
         try:
@@ -45,18 +45,18 @@ class Reader:
         except (FileNotFoundError, NotADirectoryError):
             return
 
-    def exists(self, path: Path) -> bool:
+    def exists(self, path: Path | str) -> bool:
         self.cost.stats += 1
-        return path.exists()
+        return os.path.exists(path)
 
-    def stat(self, path: Path) -> os.stat_result | None:
+    def stat(self, path: Path | str) -> os.stat_result | None:
         self.cost.stats += 1
         try:
-            return path.stat()
+            return os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
             return None
 
-    def read_bytes(self, path: Path, max_bytes: int | None = None) -> bytes | None:
+    def read_bytes(self, path: Path | str, max_bytes: int | None = None) -> bytes | None:
         """The file's bytes (at most ``max_bytes``), ``None`` when it does not exist."""
         try:
             with open(path, "rb") as fh:
@@ -66,6 +66,25 @@ class Reader:
             return None
         self.cost.bytes_read += len(data)
         return data
+
+    def read_small(self, path: Path | str, max_bytes: int = 65536) -> tuple[bytes, float] | None:
+        """A small file's bytes (at most ``max_bytes``) and its mtime, from one open: the
+        mtime comes from the open descriptor, so no second path lookup. ``None`` when the
+        file does not exist. This is the per-task hot path of status scans."""
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        try:
+            mtime = os.fstat(fd).st_mtime
+            data = os.read(fd, max_bytes)
+        except IsADirectoryError:
+            return None
+        finally:
+            os.close(fd)
+        self.cost.files_read += 1
+        self.cost.bytes_read += len(data)
+        return data, mtime
 
     def read_json(self, path: Path) -> Any:
         """Parsed JSON; ``None`` when missing. Raises ``ValueError`` for damaged JSON so the

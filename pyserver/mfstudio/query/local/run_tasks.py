@@ -26,8 +26,12 @@ class TaskEntry:
     step: str
     task_id: str
     pathspec: str
-    path: Path
+    folder: str  # the task folder; a plain string because a Path per task costs (hot path)
     state: TaskState
+
+    @property
+    def path(self) -> Path:
+        return Path(self.folder)
 
 
 def id_order(task_id: str) -> tuple[int, int, str]:
@@ -47,13 +51,15 @@ def iter_tasks(
     count = 0
     for step in sorted(n for n in reader.names(run_dir) if is_step_name(n)):
         step_dir = run_dir / step
+        step_folder = str(step_dir)
         for task_id in task_ids(reader, step_dir):
             if max_tasks is not None and count >= max_tasks:
                 return
             count += 1
             pathspec = f"{flow}/{run_id}/{step}/{task_id}"
-            path = step_dir / task_id
-            yield TaskEntry(step, task_id, pathspec, path, read_task_state(reader, path, pathspec))
+            folder = f"{step_folder}/{task_id}"
+            state = read_task_state(reader, folder, pathspec)
+            yield TaskEntry(step, task_id, pathspec, folder, state)
 
 
 def run_status(tasks: Iterable[TaskEntry]) -> tuple[RunStatus, float | None]:

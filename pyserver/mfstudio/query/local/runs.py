@@ -26,7 +26,7 @@ from .run_info import (
     read_run_meta,
     read_run_status,
 )
-from .run_order import RunOrder, decode_cursor, encode_cursor, id_time
+from .run_order import RunOrder, RunOrderCache, decode_cursor, encode_cursor, id_time
 from .run_tasks import TaskEntry, iter_tasks, run_status
 
 __all__ = ["list_flows", "list_runs", "run_summary"]
@@ -50,10 +50,20 @@ def list_runs(
     runs_filter: RunFilter,
     limit: int,
     cursor: str | None,
+    orders: RunOrderCache | None = None,
 ) -> RunPage:
     spec = require(reader, layout, flow, "flow")
     after = decode_cursor(spec.flow, cursor) if cursor is not None else None
-    order = RunOrder(reader.names(layout.flow_dir(spec.flow)), is_run_id)
+    flow_dir = layout.flow_dir(spec.flow)
+
+    def build() -> RunOrder:
+        return RunOrder(reader.names(flow_dir), is_run_id)
+
+    if orders is None:
+        order = build()
+    else:
+        stat = reader.stat(flow_dir)
+        order = orders.get(str(flow_dir), stat.st_mtime_ns if stat else None, build)
     candidates = order.after(after, runs_filter.since, runs_filter.until, first=limit + 1)
     runs: list[RunInfo] = []
     problems: list[Problem] = []
