@@ -8,6 +8,7 @@ bash scripts/setup.sh
 export USERNAME=${USERNAME:-mfstudio-bench}
 export METAFLOW_CLIENT_CACHE_PATH=${METAFLOW_CLIENT_CACHE_PATH:-$(mktemp -d)/metaflow-client}
 for b in bench/*.py; do
+  case "$b" in *_fixtures.py) continue ;; esac  # fixture builders: the benchmarks call them
   printf '\n\033[1m==> %s\033[0m\n' "$b"
   .venv/bin/python "$b" "$@"
 done
