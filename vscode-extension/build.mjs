@@ -38,7 +38,7 @@ function tsFiles(folder, suffix) {
 function copyMedia() {
   const source = join(here, '..', 'media', 'dist');
   const target = join(here, 'dist', 'media');
-  const files = ['dag.js', 'dag.css'];
+  const files = ['dag.js', 'dag.css', 'runform.js', 'runform.css'];
   const missing = files.filter((f) => !existsSync(join(source, f)));
   if (missing.length > 0) {
     throw new Error(

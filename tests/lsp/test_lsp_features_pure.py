@@ -70,13 +70,19 @@ def test_lenses_name_the_flow_in_a_file_with_two_flows() -> None:
     )
     analysis = analyze_source(source, "two.py")
     lenses = code_lenses(analysis, LineIndex(source), "file:///two.py")
-    commands = [lens.command for lens in lenses if lens.command is not None]
+    commands = [
+        lens.command
+        for lens in lenses
+        if lens.command is not None and lens.command.command == "metaflow.showDag"
+    ]
     flows = [c.arguments[2] for c in commands if c.arguments and c.arguments[1] is None]
     assert flows == ["LoopFlow", "Other"]
     assert len(commands) == 2 + 2 * 5
     other_start = [
         lens.range.start
         for lens in lenses
-        if lens.command and lens.command.arguments == ["file:///two.py", "start", "Other"]
+        if lens.command
+        and lens.command.command == "metaflow.showDag"
+        and lens.command.arguments == ["file:///two.py", "start", "Other"]
     ]
     assert other_start == [types.Position(line=position_of(source, "@step", 5).line, character=4)]

@@ -5,6 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import type { FlowGraph } from './common/protocol';
+import type { RunFlowApi } from './runs/runFlow';
 import type { LogStream } from './common/runsProtocol';
 import type { ServerState } from './common/server';
 import type { CardPanelInfo } from './views/cardPanel';
@@ -38,6 +39,8 @@ export interface DagPanelInfo {
   lastRendered?: { nodes: number; millis: number };
   /** The step highlighted in the view (cursor or code lens), if any. */
   highlighted: string | null;
+  /** The run drawn over the graph (the flow's newest, or one started here), if any. */
+  run?: { run: string; status: string } | null;
 }
 
 export interface MetaflowStudioApi {
@@ -46,6 +49,8 @@ export interface MetaflowStudioApi {
   flowGraph(uri: vscode.Uri | string, flow?: string | null): Promise<FlowGraph>;
   dagPanel(): DagPanelInfo | undefined;
   runs: RunsViewApi;
+  /** Runs started from the editor (run form, last values, resume). */
+  runFlow: RunFlowApi;
   /** Time spent in activate(), in milliseconds. */
   activationMillis: number;
 }

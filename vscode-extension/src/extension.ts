@@ -18,6 +18,8 @@ import { onFirstFlowDocument } from './common/flowWatcher';
 import { PythonInterpreters } from './common/python';
 import { MetaflowServer } from './common/server';
 import { RESTART_SETTINGS, readSettings } from './common/settings';
+import { createRunFlow } from './runs/runFlow';
+import { registerDebugging } from './debug';
 import { CardPanel } from './views/cardPanel';
 import { DagPanel } from './views/dagPanel';
 import { FailureDocuments } from './views/failureDocuments';
@@ -32,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   const interpreters = new PythonInterpreters(log);
   const server = new MetaflowServer(log, interpreters);
+  const runFlow = createRunFlow({ context, server, log, dag: () => dag, runs: () => runs });
   const dag = new DagPanel({
     extensionUri: context.extensionUri,
     server,
@@ -39,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
     workspaceState: context.workspaceState,
     followCursor: () => readSettings(vscode.workspace.getConfiguration(CONFIG_SECTION)).dagFollowCursor,
     saveExport: (format, data, flow, document) => void saveDagExport({ format, data, flow, document }, log),
+    flowShown: (document, flow) => void runFlow.dagWatch.follow(document, flow),
   });
   const runs = new RunsTree({ server, state: context.workspaceState, log });
   const logs = new LogDocuments(server);
@@ -60,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
     ...registerRunsCommands({ server, tree: runs, logs, failures, cards, dag }),
     ...registerFilterCommands(runs),
     registerShowLatestCard(server, cards),
+    ...runFlow.disposables,
+    ...registerDebugging({ server, tree: runs, log }),
     ...registerServerCommands(server, log),
     interpreters.onDidChange(() => server.scheduleRestart('the Python interpreter changed')),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -88,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
       logUri: (task, stream, root) => logUri({ task, stream, root }).toString(),
       cardPanel: () => cards.snapshot(),
     },
+    runFlow: runFlow.api,
     activationMillis,
   };
 }

@@ -68,10 +68,11 @@ def plan_debug(
     flow: Flow,
     flow_file: Path,
     step: str,
-    backend: QueryBackend,
+    backend: QueryBackend | None,
     task: str | None = None,
 ) -> DebugPlan:
     """The task to re-execute for ``step`` (``task`` when given), else a one-worker run.
+    ``backend`` None: there is no datastore yet, so no run to re-execute a task of.
     Raises :class:`LaunchError` when the step cannot be debugged alone, with the reason."""
     refusal = _refusal(flow, step)
     if refusal:
@@ -79,7 +80,7 @@ def plan_debug(
     if task is not None:
         return DebugPlan("spin", flow_file, task, f"task {task}, as asked")
     try:
-        page = list_runs(flow.name, limit=RUNS_SEARCHED, backend=backend)
+        page = list_runs(flow.name, limit=RUNS_SEARCHED, backend=backend) if backend else None
     except NotFoundError:
         page = None
     for run in page.runs if page else []:
@@ -115,7 +116,9 @@ def debugpy_launch(plan: DebugPlan, python: str, cwd: Path) -> dict[str, Any]:
         "python": [python],
         "subProcess": True,
         "justMyCode": True,
-        "console": "integratedTerminal",
+        # The Debug Console, not a terminal: starting a terminal costs seconds in a remote
+        # workbench, and a step reads no stdin.
+        "console": "internalConsole",
         "redirectOutput": True,
     }
 

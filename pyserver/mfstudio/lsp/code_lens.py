@@ -1,11 +1,13 @@
 """``textDocument/codeLens``: "Show DAG" above each flow, "Show in DAG" above each step, and
-"Show latest card" above each step that has ``@card``.
+"Show latest card" above each step that has ``@card``, "Debug step" above each step, and
+"Run flow…" above each flow (``metaflow.runFlow`` with ``[uri, flowName]``: the run form).
 
 The lenses only carry client commands: ``metaflow.showDag`` with ``[uri, stepName,
 flowName]`` (stepName null for the whole flow; flowName tells which flow of a file with
 several), after which the extension opens the DAG panel and highlights the node; and
 ``metaflow.showLatestCard`` with ``[flowName, stepName, uri]``, after which it asks
-``metaflow/latestCards`` and shows the card.
+``metaflow/latestCards`` and shows the card; and ``metaflow.debugStep`` with ``[uri,
+stepName, flowName]``, which starts a ``metaflow`` debug session (see lsp/debugging.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ from lsprotocol import types
 from mfstudio.flowgraph.model import FileAnalysis, SourceRange
 from mfstudio.lsp.lookup import own_steps
 from mfstudio.lsp.positions import LineIndex
-from mfstudio.lsp.protocol import SHOW_DAG_COMMAND, SHOW_LATEST_CARD_COMMAND
+from mfstudio.lsp.protocol import (
+    DEBUG_STEP_COMMAND,
+    RUN_FLOW_COMMAND,
+    SHOW_DAG_COMMAND,
+    SHOW_LATEST_CARD_COMMAND,
+)
 
 __all__ = ["code_lenses"]
 
@@ -36,12 +43,15 @@ def code_lenses(analysis: FileAnalysis, lines: LineIndex, uri: str) -> list[type
         lenses.append(
             _lens(lines, flow.range, "Show DAG", SHOW_DAG_COMMAND, [uri, None, flow.name])
         )
+        lenses.append(_lens(lines, flow.range, "Run flow…", RUN_FLOW_COMMAND, [uri, flow.name]))
         for step in own_steps(flow):
             lenses.append(
                 _lens(
                     lines, step.range, "Show in DAG", SHOW_DAG_COMMAND, [uri, step.name, flow.name]
                 )
             )
+            debug_args: list[object] = [uri, step.name, flow.name]
+            lenses.append(_lens(lines, step.range, "Debug step", DEBUG_STEP_COMMAND, debug_args))
             if any(d.name == "card" for d in step.decorators):
                 arguments: list[object] = [flow.name, step.name, uri]
                 lenses.append(

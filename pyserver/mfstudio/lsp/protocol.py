@@ -14,21 +14,33 @@ from typing import Any
 __all__ = [
     "ARTIFACTS",
     "ARTIFACT_VALUE",
+    "CANCEL_RUN",
     "CARDS",
+    "DEBUG_PLAN",
+    "DEBUG_STEP_COMMAND",
     "FAILURES",
     "FIND_FLOW",
     "FLOW_GRAPH",
     "FLOW_GRAPH_CHANGED",
     "LATEST_CARDS",
+    "LAUNCH_CONFIGURATIONS",
+    "LAUNCH_RUN",
     "LIST_FLOWS",
     "LIST_RUNS",
     "LOGS",
+    "RESUME_RUN",
+    "RUN_FLOW_COMMAND",
+    "RUN_FORM",
     "RUN_METHODS",
+    "RUN_OUTPUT",
+    "RUN_STATE",
     "RUN_SUMMARY",
     "SHOW_DAG_COMMAND",
     "SHOW_LATEST_CARD_COMMAND",
     "SOURCE",
     "TASKS",
+    "UNWATCH_RUN",
+    "WATCH_RUN",
     "FlowGraphChangedParams",
     "FlowGraphParams",
     "InitializationOptions",
@@ -75,6 +87,41 @@ looking at the newest runs first; an error saying so when no run has one yet."""
 FIND_FLOW = "metaflow/findFlow"
 """``{flow, step?}`` -> ``{"uri", "range"}`` (LSP range of the step's or the class's name)
 of the workspace file defining that FlowSpec, or null."""
+
+# Debugging (mfstudio.lsp.debugging over mfstudio.launch.debug).
+DEBUG_PLAN = "metaflow/debugPlan"
+"""``{uri, step?, task?, flow?, mode?: "spin" | "run"}`` -> ``{"plan": DebugPlan.to_json(),
+"launch": debugpy launch arguments, "python", "cwd", "datastore": str | null,
+"problems": [{"module", "message", "install": argv}]}``; an error with the reason for an
+unknown step, a @parallel step, or a task without a datastore."""
+LAUNCH_CONFIGURATIONS = "metaflow/launchConfigurations"
+"""``{uri, flow?, flow_file?}`` -> ``{"configurations": [launch.json entries]}``."""
+DEBUG_STEP_COMMAND = "metaflow.debugStep"
+"""Client-side command of the "Debug step" lens above every step: ``[uri, stepName, flowName]``."""
+
+# Running flows (mfstudio.lsp.run_flow over mfstudio.launch): the run form, launches, live
+# states. ``values`` is media/src/runFormProtocol.ts ``RunFormValues``.
+RUN_FORM = "metaflow/runForm"
+"""``{uri, flow?}`` -> ``RunFormState`` (fields, targets, ``values: null``, lint_errors)."""
+LAUNCH_RUN = "metaflow/launchRun"
+"""``{uri, flow?, values}`` -> ``{"launch_id", "cwd", "argv"}``, or ``{"errors": {key: msg}}``
+(keys: field names, tags, max_workers, with, target; ``lint`` when the flow has errors)."""
+RESUME_RUN = "metaflow/resumeRun"
+"""``{uri, run, step?}`` -> as ``launchRun``: ``resume --origin-run-id`` of ``run``."""
+CANCEL_RUN = "metaflow/cancelRun"
+"""``{launch_id}`` -> ``{"cancelled": bool}`` once no process of the run is left."""
+WATCH_RUN = "metaflow/watchRun"
+"""``{run? | flow?, uri?, root?}`` -> ``{"watch_id"}``: runState notifications for a run, or
+for the newest run of a flow (runs started outside the editor too)."""
+UNWATCH_RUN = "metaflow/unwatchRun"
+"""``{watch_id}`` -> ``{"stopped": bool}``."""
+RUN_OUTPUT = "metaflow/runOutput"
+"""Notification ``{launch_id, run: str | null, lines: [str], exit_code: int | null,
+cancelled: bool}``; the last one of a launch has ``exit_code`` set."""
+RUN_STATE = "metaflow/runState"
+"""Notification ``{watch_id, launch_id: str | null, state: RunState}`` (media/src/protocol.ts)."""
+RUN_FLOW_COMMAND = "metaflow.runFlow"
+"""Client-side command of the "Run flow…" lens above each flow: ``[uri, flowName]``."""
 
 RUN_METHODS = (
     LIST_FLOWS,

@@ -87,6 +87,9 @@ class Params:
     def flag(self, key: str) -> Any:
         return self._get(key, (bool,), "true or false", False)
 
+    def mapping(self, key: str, what: str, required: bool = False) -> dict[str, Any]:
+        return dict(self._get(key, (dict,), what, required) or {})
+
     def texts(self, key: str) -> list[str]:
         value = self._get(key, (list,), "a list of strings", False) or []
         if not all(isinstance(v, str) for v in value):

@@ -17,10 +17,27 @@ from typing import Any, BinaryIO, ParamSpec, TypeVar
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from mfstudio.lsp import code_lens, completion, flow_finder, hover, navigation, rename, symbols
+from mfstudio.lsp import (
+    code_lens,
+    completion,
+    debugging,
+    flow_finder,
+    hover,
+    navigation,
+    rename,
+    run_flow,
+    symbols,
+)
 from mfstudio.lsp.errors import InvalidParamsError, RequestError
 from mfstudio.lsp.language_server import MetaflowLanguageServer
-from mfstudio.lsp.protocol import FIND_FLOW, FLOW_GRAPH, RUN_METHODS, FlowGraphParams
+from mfstudio.lsp.protocol import (
+    DEBUG_PLAN,
+    FIND_FLOW,
+    FLOW_GRAPH,
+    LAUNCH_CONFIGURATIONS,
+    RUN_METHODS,
+    FlowGraphParams,
+)
 from mfstudio.lsp.runs import Params, RunQueries
 
 __all__ = ["COMPLETION_TRIGGERS", "create_server", "main"]
@@ -78,6 +95,7 @@ def _register_runs(server: MetaflowLanguageServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: MetaflowLanguageServer, params: None) -> None:
+        runs.close()
         queries.close()
 
     def register(method: str) -> None:
@@ -88,6 +106,7 @@ def _register_runs(server: MetaflowLanguageServer) -> None:
 
     for method in RUN_METHODS:
         register(method)
+    runs = run_flow.register(server, queries, _datastore_candidates, _answers_errors_async)
 
     @server.feature(FIND_FLOW)
     @_answers_errors_async
@@ -106,6 +125,16 @@ def _register_runs(server: MetaflowLanguageServer) -> None:
                 return found
         roots = ls.workspace_roots()
         return await queries.run(flow_finder.find_flow, flow, step, roots, encoding)
+
+    @server.feature(DEBUG_PLAN)
+    @_answers_errors_async
+    async def debug_plan(ls: MetaflowLanguageServer, params: Any) -> Any:
+        return await queries.run(debugging.debug_plan(ls, params, _datastore_candidates(ls)))
+
+    @server.feature(LAUNCH_CONFIGURATIONS)
+    @_answers_errors
+    def launch_configurations(ls: MetaflowLanguageServer, params: Any) -> Any:
+        return debugging.launch_configurations(ls, params)
 
 
 def create_server(debounce_seconds: float | None = None) -> MetaflowLanguageServer:

@@ -44,7 +44,7 @@ export async function goToLine(page, line) {
   await waitForCursor(page, (pos) => pos.line === line);
 }
 
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The Quick Input row whose label is exactly `label` (not one that merely contains it). */
 export function quickInputRow(page, label) {

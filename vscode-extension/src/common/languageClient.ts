@@ -23,6 +23,7 @@ import {
   type FlowGraphChangedParams,
   type FlowGraphParams,
 } from './protocol';
+import { RUN_OUTPUT_NOTIFICATION, RUN_STATE_NOTIFICATION } from './runFlowProtocol';
 import type { LaunchPlan } from './serverLaunch';
 
 export type ConnectionState = 'starting' | 'running' | 'stopped';
@@ -33,6 +34,8 @@ export interface ConnectionHooks {
   closed(): 'restart' | 'stop';
   stateChanged(state: ConnectionState): void;
   flowGraphChanged(uri: vscode.Uri, version: number): void;
+  /** A run notification (metaflow/runOutput, metaflow/runState), params as sent. */
+  runNotification(method: string, params: unknown): void;
 }
 
 /** One language client and the process it talks to. */
@@ -95,6 +98,9 @@ export function createConnection(plan: LaunchPlan, hooks: ConnectionHooks): Serv
     },
   };
   const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  for (const method of [RUN_OUTPUT_NOTIFICATION, RUN_STATE_NOTIFICATION]) {
+    client.onNotification(method, (params: unknown) => hooks.runNotification(method, params));
+  }
   client.onNotification(FLOW_GRAPH_CHANGED_NOTIFICATION, (params: FlowGraphChangedParams) => {
     hooks.flowGraphChanged(client.protocol2CodeConverter.asUri(params.uri), params.version);
   });

@@ -10,6 +10,7 @@ import type * as LanguageClientModule from './languageClient';
 import type { ConnectionState, ServerConnection } from './languageClient';
 import { errorMessage } from './log';
 import type { FlowGraph } from './protocol';
+import type { RunFlowMethod, RunFlowParams, RunFlowResults } from './runFlowProtocol';
 import type { ParamsOf, ResultOf, RunMethod, RunsSource } from './runsProtocol';
 import type { PythonInterpreters } from './python';
 import { planLaunch, type LaunchPlan } from './serverLaunch';
@@ -55,6 +56,9 @@ export class MetaflowServer implements vscode.Disposable, RunsSource {
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** The server re-analysed a document and its graph changed. */
   readonly onDidChangeFlowGraph = this.graphChangedEmitter.event;
+  private readonly runNotificationEmitter = new vscode.EventEmitter<{ method: string; params: unknown }>();
+  /** metaflow/runOutput and metaflow/runState from the server (runs/runSessions.ts reads them). */
+  readonly onRunNotification = this.runNotificationEmitter.event;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -130,6 +134,15 @@ export class MetaflowServer implements vscode.Disposable, RunsSource {
     return connection.request<ResultOf<M>>(method, params);
   }
 
+  /** A run-flow request (runFlowProtocol.ts): the run form, launches, watches. */
+  runFlow<M extends RunFlowMethod>(method: M, params: RunFlowParams[M]): Promise<RunFlowResults[M]> {
+    const connection = this.connection;
+    if (connection === undefined || !this.isRunning) {
+      return Promise.reject(this.notRunning());
+    }
+    return connection.request<RunFlowResults[M]>(method, params);
+  }
+
   private notRunning(): Error {
     return new Error(`The Metaflow language server is not running (${this.current.reason ?? this.current.state}).`);
   }
@@ -191,6 +204,7 @@ export class MetaflowServer implements vscode.Disposable, RunsSource {
       closed: () => this.onServerClosed(),
       stateChanged: (state) => this.onConnectionState(connection, state, interpreter),
       flowGraphChanged: (uri, version) => this.graphChangedEmitter.fire({ uri, version }),
+      runNotification: (method, params) => this.runNotificationEmitter.fire({ method, params }),
     });
     this.connection = connection;
     this.reachedRunning = false;

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { ContextKeys, DAG_VIEW_TYPE } from '../common/constants';
 import { isFlowDocument } from '../common/flowDocuments';
 import type { ExportFormat } from '../common/protocol';
+import type { RunState } from '../common/runFlowProtocol';
 import { DOCUMENT_KEY, DagPanelState, type DagPanelDeps, type DagPanelSnapshot } from './dagPanelState';
 
 export type { DagPanelDeps, DagPanelSnapshot } from './dagPanelState';
@@ -66,6 +67,16 @@ export class DagPanel implements vscode.Disposable {
     }
     this.current.panel.reveal(undefined, true);
     await this.current.show(document, step, flow);
+  }
+
+  /** The editor column the panel is in, while open (the run form opens next to it). */
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.current?.panel.viewColumn;
+  }
+
+  /** Draws a run over the DAG if the panel shows that run's flow. */
+  showRunState(state: RunState): void {
+    this.current?.showRunState(state);
   }
 
   snapshot(): DagPanelSnapshot | undefined {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../common/log';
 import type { ExportFormat, FlowGraph, HostToView, ViewToHost } from '../common/protocol';
+import type { RunState } from '../common/runFlowProtocol';
 import type { MetaflowServer } from '../common/server';
 import { buildDagHtml, createNonce } from './dagHtml';
 import { hasStep, stepAtLine, toEditorRange } from './steps';
@@ -23,6 +24,8 @@ export interface DagPanelDeps {
   followCursor(): boolean;
   /** The user exported from the view's own toolbar: save what it produced. */
   saveExport(format: ExportFormat, data: string, flow: string | null, document: vscode.Uri): void;
+  /** The panel now shows `flow` of `document` (runs/dagRunWatch.ts watches its newest run). */
+  flowShown?(document: vscode.Uri, flow: string | null): void;
 }
 
 /** What in-host tests read about the panel. */
@@ -31,6 +34,8 @@ export interface DagPanelSnapshot {
   document: string;
   lastRendered?: { nodes: number; millis: number };
   highlighted: string | null;
+  /** The run drawn over the graph, if any. */
+  run?: { run: string; status: string } | null;
 }
 
 /** One open panel: its document, its last graph, and the conversation with its view. */
@@ -39,6 +44,7 @@ export class DagPanelState implements vscode.Disposable {
   private graph: FlowGraph | undefined;
   private viewReady = false;
   private highlighted: string | null = null;
+  private runState: RunState | null = null;
   private lastRendered: { nodes: number; millis: number } | undefined;
   private inFlight: Promise<void> | undefined;
   private again = false;
@@ -71,6 +77,7 @@ export class DagPanelState implements vscode.Disposable {
       document: this.document.toString(),
       lastRendered: this.lastRendered,
       highlighted: this.highlighted,
+      run: this.runState === null ? null : { run: this.runState.run, status: this.runState.status },
     };
   }
 
@@ -167,8 +174,13 @@ export class DagPanelState implements vscode.Disposable {
       if (this.disposed || document.toString() !== this.document.toString()) {
         return;
       }
+      const changed = this.graph?.flow !== graph.flow;
       this.graph = graph;
       this.flow = graph.flow;
+      if (changed) {
+        this.runState = null;
+        this.deps.flowShown?.(document, graph.flow);
+      }
       this.panel.title = `Metaflow DAG: ${graph.flow ?? path.basename(document.path)}`;
       this.post({ type: 'graph', graph });
       this.syncHighlightWithEditor();
@@ -211,6 +223,14 @@ export class DagPanelState implements vscode.Disposable {
     this.post({ type: 'highlight', step });
   }
 
+  /** Draws `state` over the graph when it is a run of the flow shown (else ignored). */
+  showRunState(state: RunState): void {
+    if (state.run.split('/')[0] === this.graph?.flow) {
+      this.runState = state;
+      this.post({ type: 'runState', state });
+    }
+  }
+
   private post(message: HostToView): void {
     if (this.viewReady && !this.disposed) {
       void this.panel.webview.postMessage(message);
@@ -230,6 +250,9 @@ export class DagPanelState implements vscode.Disposable {
           this.post({ type: 'graph', graph: this.graph });
           if (this.highlighted !== null) {
             this.post({ type: 'highlight', step: this.highlighted });
+          }
+          if (this.runState !== null) {
+            this.post({ type: 'runState', state: this.runState });
           }
         } else {
           void this.refresh();
@@ -303,6 +326,7 @@ export class DagPanelState implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.deps.flowShown?.(this.document, null);
     this.disposed = true;
     this.viewReady = false;
     for (const disposable of this.disposables) {

@@ -1,0 +1,110 @@
+/**
+ * "Debug step" driven through the real workbench UI the way a user works: open the demo
+ * flow (with real runs made by scripts/demo_runs.py), put a breakpoint on a line of the
+ * train step's body with F9, click the "Debug step" lens above `train`, and see the
+ * debugger paused at that line: the debug toolbar, the call stack on `train`, and the
+ * editor's current-line marker on the breakpoint's line. Keeps a screenshot for the docs
+ * (docs/images/debugging.png with MFSTUDIO_UPDATE_SCREENSHOTS=1).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { SCREENSHOT_DIR, keepScreenshotOnFailure } from './harness/artifacts.mjs';
+import { launchChromium } from './harness/browser.mjs';
+import { makeDemoRuns } from './harness/runs.mjs';
+import { goToLine, openWorkbench, quickOpen, runCommand, waitForServerReady } from './harness/ui.mjs';
+import { TYPING_SETTINGS, VSIX_PATH, metaflowEnv, readExtensionLog, startWorkbench } from './harness/workbench.mjs';
+
+const DEMO_FLOW = 'flows/training_flow.py';
+const BODY_LINE_TEXT = 'lr, w, b = self.input, 0.0, 0.0';
+const LENS_ANCHOR_TEXT = '@retry(times=1, minutes_between_retries=0)'; // train's first decorator
+
+let cs;
+let browser;
+let page;
+
+const withShot = (t, fn) => keepScreenshotOnFailure(t, () => page, fn);
+
+before(async () => {
+  cs = await startWorkbench({ vsix: [VSIX_PATH], settings: TYPING_SETTINGS });
+  await makeDemoRuns(cs.workspace.dir, metaflowEnv(cs.workspace.dir));
+  browser = await launchChromium({ width: 1600, height: 1000 });
+  page = browser.page;
+  await openWorkbench(page, cs.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await cs?.stop();
+});
+
+/** The editor's rendered line holding `text` (Monaco renders spaces as nbsp). */
+function viewLine(text) {
+  return page.locator('.editor-instance .view-line').filter({ hasText: text.replace(/ /g, '\u00a0') }).first();
+}
+
+/** The "Debug step" lens drawn just above `anchor` (lenses sit above a step's decorators). */
+async function debugLensAbove(anchor) {
+  const anchorBox = await viewLine(anchor).boundingBox();
+  assert.ok(anchorBox, `the line "${anchor}" is on screen`);
+  const lenses = page.locator('.codelens-decoration a', { hasText: /^Debug step$/ });
+  let best;
+  for (const lens of await lenses.all()) {
+    const box = await lens.boundingBox();
+    if (box && box.y < anchorBox.y && (!best || box.y > best.box.y)) best = { lens, box };
+  }
+  assert.ok(best, `a "Debug step" lens above "${anchor}"`);
+  assert.ok(anchorBox.y - best.box.y < 2 * anchorBox.height, 'the lens sits right above the step');
+  return best.lens;
+}
+
+test('"Debug step" above train pauses the debugger at the breakpoint in its body', { timeout: 240000 }, async (t) => {
+  await withShot(t, async () => {
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await quickOpen(page, DEMO_FLOW);
+    await waitForServerReady(page, 60000);
+    const source = fs.readFileSync(cs.workspace.file(DEMO_FLOW), 'utf8').split('\n');
+    const bodyLine = source.findIndex((l) => l.includes(BODY_LINE_TEXT)) + 1;
+    assert.ok(bodyLine > 0);
+
+    await goToLine(page, bodyLine);
+    await page.keyboard.press('F9'); // Debug: Toggle Breakpoint
+    await page.locator('.editor-instance .codicon-debug-breakpoint').first().waitFor({ timeout: 10000 });
+
+    await goToLine(page, bodyLine - 4); // the lens area above train in view
+    await page.locator('.codelens-decoration a', { hasText: /^Debug step$/ }).first().waitFor({ timeout: 30000 });
+    const lens = await debugLensAbove(LENS_ANCHOR_TEXT);
+    const clicked = Date.now();
+    await lens.click();
+
+    // Paused: the debug toolbar shows, the top stack frame marker is on the breakpoint line.
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 150000 });
+    const marker = page.locator('.editor-instance .codicon-debug-stackframe').first();
+    await marker.waitFor({ timeout: 150000 });
+    t.diagnostic(`click "Debug step" -> paused at the breakpoint: ${Date.now() - clicked} ms`);
+    const [markerBox, lineBox] = [await marker.boundingBox(), await viewLine(BODY_LINE_TEXT).boundingBox()];
+    assert.ok(markerBox && lineBox);
+    assert.ok(Math.abs(markerBox.y + markerBox.height / 2 - (lineBox.y + lineBox.height / 2)) < lineBox.height / 2, 'paused on the breakpoint line');
+
+    // The Run and Debug view's call stack names the step function of the paused frame.
+    await runCommand(page, 'View: Show Run and Debug');
+    const callStack = page.locator('.debug-call-stack .monaco-list-row');
+    await callStack.filter({ hasText: /train/ }).first().waitFor({ timeout: 30000 });
+    const paused = await page.locator('.debug-call-stack .monaco-list-row .state.label').allTextContents();
+    assert.ok(paused.some((s) => /paused on breakpoint/i.test(s)), `call stack states: ${paused}`);
+
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'debugging.png') });
+    for (const line of readExtensionLog(cs).split('\n')) {
+      if (/Debug:/.test(line)) t.diagnostic(`  extension log: ${line.trim()}`);
+    }
+    // Stop every session: the task's, then the flow process's (Debug: Stop acts on the focused one).
+    const toolbar = page.locator('.debug-toolbar');
+    for (let i = 0; i < 4 && (await toolbar.isVisible()); i += 1) {
+      await page.keyboard.press('Shift+F5');
+      await toolbar.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => undefined);
+    }
+    assert.equal(await toolbar.isVisible(), false, 'the debug sessions ended');
+  });
+});
