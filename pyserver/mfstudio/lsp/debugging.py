@@ -25,13 +25,13 @@ from typing import Any
 from pygls.uris import to_fs_path
 
 from mfstudio import query
-from mfstudio.flowgraph import Flow, analyze_file
-from mfstudio.flowgraph.errors import FlowgraphError
+from mfstudio.flowgraph import Flow
 from mfstudio.launch import LaunchError
 from mfstudio.launch.debug import DebugPlan, debugpy_launch, plan_debug
 from mfstudio.launch.debug import launch_configurations as configurations_of
 
 from .errors import DocumentUnreadableError, InvalidParamsError, RequestError
+from .flow_documents import analysis_of, flow_in
 from .language_server import MetaflowLanguageServer
 from .protocol import DEBUG_PLAN, LAUNCH_CONFIGURATIONS
 from .runs import Params, datastore_roots
@@ -76,25 +76,7 @@ def interpreter_problems(
 
 
 def _flow_of(ls: MetaflowLanguageServer, method: str, uri: str, name: str | None) -> Flow:
-    """The flow ``name`` (default: the file's last, which Metaflow runs) of the open
-    document's newest text, else of the file on disk."""
-    snapshot = ls.snapshot(uri)
-    if snapshot is not None:
-        analysis = snapshot.analysis
-    else:
-        path = to_fs_path(uri)
-        if path is None:
-            raise DocumentUnreadableError(f"{method}: {uri} is not a file: URI.")
-        try:
-            analysis = analyze_file(path, resolver=ls.resolver)
-        except FlowgraphError as error:
-            raise DocumentUnreadableError(f"{method}: {error}") from error
-    flow = analysis.flow(name)
-    if flow is None:
-        found = ", ".join(f.name for f in analysis.flows) or "none"
-        wanted = f"class {name}" if name else "a FlowSpec class"
-        raise InvalidParamsError(f"{method}: {analysis.path} has no {wanted} (its flows: {found}).")
-    return flow
+    return flow_in(analysis_of(ls, method, uri), method, name)
 
 
 def _path_of(uri: str) -> Path:

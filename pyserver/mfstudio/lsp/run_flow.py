@@ -22,11 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pygls.uris import to_fs_path
-
 from mfstudio import query
-from mfstudio.flowgraph import FileAnalysis, Flow, analyze_file
-from mfstudio.flowgraph.errors import FlowgraphError
+from mfstudio.flowgraph import FileAnalysis, Flow
 from mfstudio.flowgraph.model import Severity
 from mfstudio.launch import LaunchError, RunRequest, decospec, form_fields, resume_argv, run_argv
 from mfstudio.launch.run_state import LIVE_POLL_SECONDS, RunWatch, foreach_splits
@@ -34,7 +31,8 @@ from mfstudio.launch.runner import LaunchedRun, RunCallbacks, start_run
 from mfstudio.launch.targets import list_targets
 from mfstudio.query import QueryBackend
 
-from .errors import DocumentUnreadableError, InvalidParamsError, QueryFailedError
+from .errors import InvalidParamsError, QueryFailedError
+from .flow_documents import analysis_of, flow_in
 from .language_server import MetaflowLanguageServer
 from .protocol import (
     CANCEL_RUN,
@@ -67,26 +65,6 @@ def lint_errors(analysis: FileAnalysis, flow: Flow) -> list[str]:
         for d in analysis.diagnostics
         if d.severity == Severity.ERROR and d.flow in (None, flow.name)
     ]
-
-
-def _analysis(ls: MetaflowLanguageServer, method: str, uri: str) -> FileAnalysis:
-    snapshot = ls.snapshot(uri)
-    if snapshot is not None:
-        return snapshot.analysis
-    path = to_fs_path(uri)
-    try:
-        return analyze_file(path or uri, resolver=ls.resolver)
-    except (OSError, FlowgraphError) as error:
-        raise DocumentUnreadableError(f"{method}: cannot read {uri}: {error}") from error
-
-
-def _flow(analysis: FileAnalysis, method: str, name: str | None) -> Flow:
-    flow = analysis.flow(name)
-    if flow is None:
-        found = ", ".join(f.name for f in analysis.flows) or "none"
-        wanted = f"flow {name!r}" if name else "flow"
-        raise InvalidParamsError(f"{method}: {analysis.path} has no {wanted} (its flows: {found}).")
-    return flow
 
 
 def run_folder(flow_file: Path, candidates: Sequence[str]) -> Path:
@@ -187,8 +165,8 @@ class RunFlows:
         p = Params(method, payload)
         uri, name = p.text("uri", required=True), p.text("flow")
         p.finish()
-        analysis = _analysis(self.server, method, uri)
-        flow = _flow(analysis, method, name)
+        analysis = analysis_of(self.server, method, uri)
+        flow = flow_in(analysis, method, name)
         return {
             "flow": flow.name,
             "file": analysis.path,
@@ -203,8 +181,8 @@ class RunFlows:
         ``{"errors": {field: message}}`` when the values or the flow are not runnable."""
         p = Params(method, payload)
         uri, name = p.text("uri", required=True), p.text("flow")
-        analysis = _analysis(self.server, method, uri)
-        flow = _flow(analysis, method, name)
+        analysis = analysis_of(self.server, method, uri)
+        flow = flow_in(analysis, method, name)
         flow_file = Path(analysis.path)
         try:
             request = _request(p, flow_file)
@@ -228,8 +206,8 @@ class RunFlows:
             raise InvalidParamsError(
                 f"{method}: 'run' must be a Flow/run_id pathspec, got {run!r}."
             )
-        analysis = _analysis(self.server, method, uri)
-        flow = _flow(analysis, method, flow_name)
+        analysis = analysis_of(self.server, method, uri)
+        flow = flow_in(analysis, method, flow_name)
         flow_file = Path(analysis.path)
         return self._start(resume_argv(sys.executable, flow_file, run_id, step), flow, flow_file)
 
@@ -259,7 +237,7 @@ class RunFlows:
         flow: Flow | None = None
         folder: Path | None = Path(root) if root else None
         if uri is not None:
-            analysis = _analysis(self.server, method, uri)
+            analysis = analysis_of(self.server, method, uri)
             flow = analysis.flow(flow_name or (run or "").split("/")[0])
             folder = folder or run_folder(Path(analysis.path), self.candidates(self.server))
         if folder is None:
