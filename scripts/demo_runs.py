@@ -30,6 +30,7 @@ def has_runs(folder: Path) -> bool:
 
 
 def make_runs(folder: Path) -> None:
+    folder = folder.resolve()  # the runs start inside it: a relative path would not resolve there
     flow_file = folder / "flows" / "training_flow.py"
     if not flow_file.is_file():
         sys.exit(f"demo_runs: {flow_file} does not exist; pass a copy of test-fixtures/demo.")
