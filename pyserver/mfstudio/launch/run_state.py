@@ -8,8 +8,9 @@ only adds what the files cannot say: that it ended (a cancelled run's tasks neve
 status, so its steps would look running forever).
 
 Foreach progress needs the number of tasks a split creates: Metaflow stores it as the split
-task's ``_foreach_num_splits`` artifact, a small int read once per split with the restricted
-unpickler (``query.artifact_value``) after the split step succeeded, then cached.
+task's ``_foreach_num_splits`` artifact, a small int read once per split through
+``query.artifact_value`` (an ordinary, size-bounded unpickle of a value Metaflow itself wrote)
+after the split step succeeded, then cached.
 """
 
 from __future__ import annotations
