@@ -149,6 +149,7 @@ def main() -> None:
         spin = timed([sys.executable, "flows/training_flow.py", *plan.args], folder, env)
         print(f"  for scale: import metaflow {importing:.2f} s; plain spin {spin:.2f} s")
         total = statistics.median(r["total"] for r in rounds)
+        print(f"  debug step vs the same spin without a debugger: {total / spin:.2f}x")
         print(f"  target <= 3 s: {'met' if total <= 3 else 'NOT met'} ({total:.2f} s)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
