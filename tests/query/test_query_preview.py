@@ -164,6 +164,22 @@ def test_a_damaged_blob_is_a_clear_error(
         api.artifact_value(start_task, "config", backend=LocalBackend(layout))
 
 
+def test_an_uncompressed_blob_is_read_as_its_meta_says(
+    query_runs: QueryRuns, start_task: str, tmp_path: Path
+) -> None:
+    shutil.copytree(query_runs.metaflow_dir, tmp_path / ".metaflow")
+    _add_artifact(
+        tmp_path / ".metaflow",
+        start_task,
+        "plain",
+        pickle.dumps({"k": 7}),
+        "builtins.dict",
+        gzipped=False,
+    )
+    preview = api.artifact_value(start_task, "plain", backend=LocalBackend.open(tmp_path))
+    assert preview.preview == "{'k': 7}"
+
+
 def test_preview_writes_nothing(
     query_runs: QueryRuns, backend: LocalBackend, start_task: str
 ) -> None:
@@ -173,14 +189,17 @@ def test_preview_writes_nothing(
     assert snapshot(query_runs.metaflow_dir) == before
 
 
-def _add_artifact(metaflow_dir: Path, task: str, name: str, raw: bytes, type_name: str) -> None:
-    """Store ``raw`` (pickle bytes) as Metaflow does: gzip blob named by its sha1, plus the
-    entries of the task's 0.data.json."""
+def _add_artifact(
+    metaflow_dir: Path, task: str, name: str, raw: bytes, type_name: str, *, gzipped: bool = True
+) -> None:
+    """Store ``raw`` (pickle bytes) as Metaflow does: a blob named by its sha1 (gzip unless
+    its meta says ``cas_raw``), plus the entries of the task's 0.data.json."""
     sha = hashlib.sha1(raw).hexdigest()
     blob = metaflow_dir / task.split("/")[0] / "data" / sha[:2] / sha
     blob.parent.mkdir(parents=True, exist_ok=True)
-    blob.write_bytes(gzip.compress(raw))
-    (blob.parent / f"{sha}_meta").write_text(json.dumps({"cas_raw": False, "cas_version": 1}))
+    blob.write_bytes(gzip.compress(raw) if gzipped else raw)
+    meta = {"cas_raw": not gzipped, "cas_version": 1}
+    (blob.parent / f"{sha}_meta").write_text(json.dumps(meta))
     data_file = metaflow_dir / task / "0.data.json"
     data = json.loads(data_file.read_text())
     data["objects"][name] = sha

@@ -6,7 +6,8 @@ so a huge artifact or a gzip bomb is refused before it is loaded. What the value
 is decided in :mod:`.render`.
 
 Cost: the task's pathspec checks, one listing of the task folder, its ``N.data.json``, one
-stat of the blob, its small ``_meta`` file and the blob itself.
+stat of the blob and the blob itself (plus its small ``_meta`` file when the blob is stored
+uncompressed).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import difflib
 import pickle
 import sys
-import zlib
 from typing import Any
 
 from ..errors import NotFoundError, QueryError
@@ -24,6 +24,7 @@ from .layout import LocalLayout
 from .reader import Reader
 from .render import render
 from .resolve import require
+from .unpickle import BlobError, read_blob
 
 __all__ = ["artifact_value"]
 
@@ -88,28 +89,15 @@ def artifact_value(
 def _unpack(
     reader: Reader, layout: LocalLayout, flow: str, sha: str, max_bytes: int, name: str
 ) -> bytes:
-    """The pickle bytes: Metaflow's content-addressed store gzips blobs unless their
-    ``<sha>_meta`` says ``cas_raw`` (no meta: an old datastore, gzipped)."""
-    blob_path = layout.blob_path(flow, sha)
     try:
-        cas_meta = reader.read_json(blob_path.with_name(f"{sha}_meta"))
-    except (ValueError, UnicodeDecodeError):
-        cas_meta = None
-    stored = reader.read_bytes(blob_path, max_bytes + 1) or b""
-    if isinstance(cas_meta, dict) and cas_meta.get("cas_raw"):
-        raw = stored
-    else:
-        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        try:
-            raw = inflater.decompress(stored, max_bytes + 1)
-        except zlib.error as err:
-            raise QueryError(f"The blob of artifact {name!r} ({sha}) is damaged: {err}.") from None
-    if len(raw) > max_bytes:
-        raise QueryError(
-            f"Artifact {name!r} unpacks to more than max_bytes={max_bytes:,} bytes; pass a "
-            "larger max_bytes to preview it anyway."
-        )
-    return raw
+        return read_blob(reader, layout, flow, sha, max_bytes)
+    except BlobError as err:
+        if err.too_large:
+            raise QueryError(
+                f"Artifact {name!r} unpacks to more than max_bytes={max_bytes:,} bytes; pass "
+                "a larger max_bytes to preview it anyway."
+            ) from None
+        raise QueryError(f"The blob of artifact {name!r} ({sha}) {err.reason}.") from None
 
 
 def _unpickle(raw: bytes, name: str, pathspec: str) -> Any:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import io
 import pickle
 import zlib
+from pathlib import Path
 from typing import Any
 
 from .layout import LocalLayout
 from .reader import Reader
 
 __all__ = [
+    "BlobError",
     "ExceptionState",
     "UnsafePickleError",
     "load_builtin",
@@ -92,25 +94,56 @@ def load_exception(data: bytes) -> ExceptionState | None:
     raise UnsafePickleError(f"expected an exception wrapper, found {type(value).__name__}")
 
 
-def read_blob(reader: Reader, layout: LocalLayout, flow: str, sha: str, max_raw: int) -> bytes:
-    """The decompressed bytes of blob ``sha`` of ``flow``, at most ``max_raw`` of them.
+class BlobError(ValueError):
+    """A blob that cannot be read: ``reason`` completes "blob <sha> ..."."""
 
-    Raises ``ValueError`` when the blob is missing, damaged, or larger than ``max_raw``
+    def __init__(self, sha: str, reason: str, *, too_large: bool = False) -> None:
+        super().__init__(f"blob {sha} {reason}")
+        self.reason = reason
+        self.too_large = too_large
+
+
+def read_blob(reader: Reader, layout: LocalLayout, flow: str, sha: str, max_raw: int) -> bytes:
+    """The pickle bytes of blob ``sha`` of ``flow``, at most ``max_raw`` of them.
+
+    Metaflow's content-addressed store gzips blobs unless their ``<sha>_meta`` says
+    ``cas_raw``. Gzip is told by its magic bytes, so the meta file is read only for a blob
+    that is not gzip (one more small read, and only then).
+
+    Raises :class:`BlobError` when the blob is missing, damaged, or larger than ``max_raw``
     once decompressed (found out without inflating more than ``max_raw + 1`` bytes)."""
     if not sha or "/" in sha or sha.startswith("."):
-        raise ValueError(f"bad blob name {sha!r}")
+        raise BlobError(sha, "has a bad name")
     # gzip adds a few bytes per 16 kB of incompressible input, plus a header.
     packed_max = max_raw + max_raw // 100 + 1024
-    packed = reader.read_bytes(layout.blob_path(flow, sha), packed_max)
+    blob_path = layout.blob_path(flow, sha)
+    packed = reader.read_bytes(blob_path, packed_max)
     if packed is None:
-        raise ValueError(f"blob {sha} is missing from the datastore")
+        raise BlobError(sha, "is missing from the datastore")
+    if not packed.startswith(_GZIP_MAGIC):
+        if not _is_raw_blob(reader, blob_path.with_name(f"{sha}_meta")):
+            raise BlobError(sha, "is damaged: it is not gzip data")
+        if len(packed) > max_raw:
+            raise BlobError(sha, f"is larger than {max_raw:,} bytes", too_large=True)
+        return packed
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
         raw = inflater.decompress(packed, max_raw + 1)
-    except zlib.error:
-        raise ValueError(f"blob {sha} is not gzip data") from None
+    except zlib.error as err:
+        raise BlobError(sha, f"is damaged: {err}") from None
     if len(raw) > max_raw or (not inflater.eof and len(packed) == packed_max):
-        raise ValueError(f"blob {sha} is larger than {max_raw} bytes")
+        raise BlobError(sha, f"is larger than {max_raw:,} bytes", too_large=True)
     if not inflater.eof:
-        raise ValueError(f"blob {sha} is truncated")
+        raise BlobError(sha, "is damaged: it is truncated")
     return raw
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _is_raw_blob(reader: Reader, meta_path: Path) -> bool:
+    try:
+        meta = reader.read_json(meta_path)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(meta, dict) and bool(meta.get("cas_raw"))
