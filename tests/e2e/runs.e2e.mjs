@@ -161,6 +161,7 @@ test('the failed run\'s steps count their tasks; train lists its failed task fir
       await clickRowAction(page, [FLOW, failedRun.run_id, 'train', row.label], 'Show Failure');
       await waitForEditorText(page, exception, (text) => text.includes(exception));
     });
+    await waitForActiveTab(page, `train ${failure.task_id} · failure`);
     const text = (await editorLines(page)).join('\n');
     assert.ok(text.includes(failure.pathspec), 'the document names the task');
 
@@ -211,7 +212,7 @@ test('"Open Logs" on a train task opens its stdout, as `mfstudio logs` returns i
       await clickRowAction(page, [FLOW, okRun.run_id, 'train', task.label], 'Open Logs (stdout)');
       await waitForEditorText(page, 'the task\'s stdout', (text) => logs.lines.every((l) => text.includes(l.text)));
     });
-    await waitForActiveTab(page, 'stdout.log');
+    await waitForActiveTab(page, `${task.label.replace('/', ' ')} · stdout.log`);
     const [header] = await editorLines(page);
     assert.ok(header.includes(`${okRun.pathspec}/${task.label}`) && header.includes('stdout'), `header: ${header}`);
   });

@@ -14,26 +14,35 @@ export interface RunDocumentRef {
   stream?: LogStream;
 }
 
-/** `/Flow/run/step/task/stdout.log` <-> {pathspec, stream}: the path of a metaflow-log URI. */
+/**
+ * A task's or run's name as its editor tab shows it: `train 4` for Flow/run/train/4, the run
+ * id for a run (the last path segment is the tab title, so it must tell tabs apart).
+ */
+function tabName(pathspec: string): string {
+  const parts = pathspec.split('/');
+  return parts.length === 4 ? `${parts[2]} ${parts[3]}` : (parts[1] ?? pathspec);
+}
+
+/** `/Flow/run/step/task/step task · stdout.log` <-> {pathspec, stream}: a metaflow-log URI's path. */
 export function logPath(pathspec: string, stream: LogStream): string {
-  return `/${pathspec}/${stream}.log`;
+  return `/${pathspec}/${tabName(pathspec)} · ${stream}.log`;
 }
 
 export function parseLogPath(path: string): { pathspec: string; stream: LogStream } | undefined {
-  const match = /^\/(.+)\/(stdout|stderr)\.log$/.exec(path);
+  const match = /^\/(.+)\/[^/]* · (stdout|stderr)\.log$/.exec(path);
   if (match?.[1] === undefined || (match[2] !== 'stdout' && match[2] !== 'stderr')) {
     return undefined;
   }
   return { pathspec: match[1], stream: match[2] };
 }
 
-/** `/Flow/run[/step/task].failure` <-> pathspec: the path of a metaflow-failure URI. */
+/** `/Flow/run[/step/task]/<name> · failure` <-> pathspec: a metaflow-failure URI's path. */
 export function failurePath(pathspec: string): string {
-  return `/${pathspec}.failure`;
+  return `/${pathspec}/${tabName(pathspec)} · failure`;
 }
 
 export function parseFailurePath(path: string): string | undefined {
-  return /^\/(.+)\.failure$/.exec(path)?.[1];
+  return /^\/(.+)\/[^/]* · failure$/.exec(path)?.[1];
 }
 
 /** A log document: a one-line header, then the lines as Metaflow printed them. */

@@ -41,10 +41,15 @@ function report(failures: TaskFailure[]): FailureReport {
 
 describe('log documents', () => {
   it('round-trips log and failure paths', () => {
-    assert.equal(logPath('F/1/work/3', 'stdout'), '/F/1/work/3/stdout.log');
-    assert.deepEqual(parseLogPath('/F/1/work/3/stdout.log'), { pathspec: 'F/1/work/3', stream: 'stdout' });
+    // The last segment is the tab's title: it names the step and task, so tabs differ.
+    assert.equal(logPath('F/1/work/3', 'stdout'), '/F/1/work/3/work 3 · stdout.log');
+    assert.deepEqual(parseLogPath(logPath('F/1/work/3', 'stderr')), { pathspec: 'F/1/work/3', stream: 'stderr' });
     assert.equal(parseLogPath('/F/1/work/3/other.log'), undefined);
+    assert.equal(failurePath('F/1/work/3'), '/F/1/work/3/work 3 · failure');
+    assert.equal(failurePath('F/1'), '/F/1/1 · failure');
     assert.equal(parseFailurePath(failurePath('F/1')), 'F/1');
+    assert.equal(parseFailurePath(failurePath('F/1/work/3')), 'F/1/work/3');
+    assert.equal(parseFailurePath('/F/1.failure'), undefined);
   });
 
   it('puts a header above the lines', () => {
