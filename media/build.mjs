@@ -1,7 +1,7 @@
 // Builds the DAG front-end with esbuild's node API.
-//   node build.mjs           -> dist/dag.js and dist/runform.js (IIFE, ES2020, minified,
-//                               external sourcemaps), dist/dag.css, dist/runform.css, and the
-//                               dev pages' drivers dist/dev.js and dist/runform-dev.js
+//   node build.mjs           -> dist/dag.js, dist/runform.js and dist/ui.js (IIFE, ES2020,
+//                               minified, external sourcemaps), their .css, and the dev pages'
+//                               drivers dist/dev.js, dist/runform-dev.js and dist/ui-dev.js
 //   node build.mjs --tests   -> also compiles test/**/*.test.ts to out/tests/ for `node --test`
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
@@ -45,8 +45,10 @@ const devDriver = (name, script) => build({ ...browser, entryPoints: [join(root,
 await Promise.all([
   ...page('dag', 'src/dag/main.ts', 'src/dag/dag.css'),
   ...page('runform', 'src/runform/main.ts', 'src/runform/runform.css'),
+  ...page('ui', 'src/ui/main.ts', 'src/ui/ui.css'),
   devDriver('dev', 'dev/dev.ts'),
   devDriver('runform-dev', 'dev/runform-dev.ts'),
+  devDriver('ui-dev', 'dev/ui-dev.ts'),
 ]);
 
 if (withTests) {
