@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from .errors import BadQueryError
 from .model import (
     ArtifactList,
     ArtifactPreview,
     CardList,
+    Comparison,
     FailureReport,
+    Lineage,
     LogExcerpt,
     LogStream,
     RunPage,
     RunStatus,
     RunSummary,
     TaskList,
+    Timeline,
 )
 
 __all__ = [
@@ -34,12 +37,16 @@ __all__ = [
     "artifact_value",
     "artifacts",
     "cards",
+    "compare_runs",
     "failures",
+    "lineage",
     "list_runs",
     "logs",
     "open_backend",
+    "run_graph",
     "run_summary",
     "tasks",
+    "timeline",
 ]
 
 
@@ -82,7 +89,7 @@ def check_limit(name: str, value: int, cap: int) -> int:
 class RunFilter:
     """The filters of :func:`list_runs`, validated once."""
 
-    __slots__ = ("since", "status", "tags", "until", "user")
+    __slots__ = ("q", "since", "status", "tags", "until", "user")
 
     def __init__(
         self,
@@ -91,6 +98,7 @@ class RunFilter:
         until: float | None = None,
         tags: Sequence[str] = (),
         user: str | None = None,
+        q: str | None = None,
     ) -> None:
         if status not in (None, "running", "succeeded", "failed"):
             raise BadQueryError(f"status must be running, succeeded or failed, got {status!r}.")
@@ -101,6 +109,8 @@ class RunFilter:
         self.until = until
         self.tags = tuple(tags)
         self.user = user
+        # ``q``: a case-insensitive substring of the run id, the user or a user tag.
+        self.q = q.strip().casefold() if q is not None and q.strip() else None
 
 
 class QueryBackend(Protocol):
@@ -148,6 +158,14 @@ class QueryBackend(Protocol):
 
     def cards(self, task: str, include_html: bool, max_bytes: int) -> CardList: ...
 
+    def run_graph(self, run: str) -> dict[str, Any]: ...
+
+    def timeline(self, run: str) -> Timeline: ...
+
+    def compare_runs(self, runs: Sequence[str]) -> Comparison: ...
+
+    def lineage(self, run: str, artifact: str) -> Lineage: ...
+
 
 def open_backend(root: str | os.PathLike[str] | None = None) -> QueryBackend:
     """The local backend for the datastore at ``root`` (see :meth:`LocalLayout.discover`)."""
@@ -168,14 +186,16 @@ def list_runs(
     until: float | None = None,
     tags: Sequence[str] = (),
     user: str | None = None,
+    q: str | None = None,
     limit: int = Limits.runs_page,
     cursor: str | None = None,
     backend: QueryBackend | None = None,
 ) -> RunPage:
     """Runs of ``flow``, newest first, one page. ``tags`` must all be present (user or
-    system tags). The cost of a page does not grow with the number of runs the flow has."""
+    system tags); ``q`` searches run ids, users and user tags (substring, any case). The
+    cost of a page does not grow with the number of runs the flow has."""
     check_limit("limit", limit, Limits.runs_page_max)
-    runs_filter = RunFilter(status, since, until, tags, user)
+    runs_filter = RunFilter(status, since, until, tags, user, q)
     return _backend(backend).list_runs(flow, runs_filter, limit, cursor)
 
 
@@ -287,3 +307,27 @@ def cards(
     ``max_bytes``; larger ones come without HTML and a problem saying so)."""
     check_limit("max_bytes", max_bytes, 10 * Limits.card_bytes)
     return _backend(backend).cards(task, include_html, max_bytes)
+
+
+def run_graph(run: str, *, backend: QueryBackend | None = None) -> dict[str, Any]:
+    """The FlowGraph JSON (media/src/protocol.ts) of the graph ``run`` ran, from its
+    ``_graph_info`` artifact rather than today's source: two small reads."""
+    return _backend(backend).run_graph(run)
+
+
+def timeline(run: str, *, backend: QueryBackend | None = None) -> Timeline:
+    """One bar per task attempt of ``run`` with start, end and status, from file names in
+    each task's metadata folder and its status file: no data file is opened."""
+    return _backend(backend).timeline(run)
+
+
+def compare_runs(runs: Sequence[str], *, backend: QueryBackend | None = None) -> Comparison:
+    """2 to 8 runs of one flow against the first: parameters, artifacts by sha (small
+    scalar values side by side), step durations and statuses."""
+    return _backend(backend).compare_runs(list(runs) if not isinstance(runs, str) else [runs])
+
+
+def lineage(run: str, artifact: str, *, backend: QueryBackend | None = None) -> Lineage:
+    """Which steps of ``run`` produced, read and passed on ``artifact``, and the steps of
+    resume origin runs it was cloned from."""
+    return _backend(backend).lineage(run, artifact)

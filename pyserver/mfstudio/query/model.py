@@ -13,27 +13,38 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "ArtifactChange",
+    "ArtifactDiff",
     "ArtifactInfo",
     "ArtifactList",
     "ArtifactPreview",
     "CardInfo",
     "CardList",
+    "Comparison",
     "Cost",
     "FailureReport",
+    "Lineage",
+    "LineageEdge",
+    "LineageNode",
+    "LineageRole",
     "LogExcerpt",
     "LogLine",
     "LogStream",
+    "ParameterDiff",
     "PreviewKind",
     "Problem",
     "RunInfo",
     "RunPage",
     "RunStatus",
     "RunSummary",
+    "StepDiff",
     "StepSummary",
     "TaskFailure",
     "TaskInfo",
     "TaskList",
     "TaskStatus",
+    "Timeline",
+    "TimelineBar",
 ]
 
 RunStatus = Literal["running", "succeeded", "failed"]
@@ -262,5 +273,102 @@ class CardInfo(_ToJson):
 class CardList(_ToJson):
     pathspec: str
     cards: list[CardInfo]
+    cost: Cost = field(default_factory=Cost)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# Run insight: the timeline, comparison and lineage of docs/ui-api.md.
+
+LineageRole = Literal["produced", "read", "passed", "origin"]
+ArtifactChange = Literal["same", "changed", "added", "removed"]
+
+
+@dataclass(slots=True)
+class TimelineBar(_ToJson):
+    """One attempt of one task: when it began and ended (``None`` while running)."""
+
+    pathspec: str  # task pathspec
+    step: str
+    task_id: str
+    attempt: int
+    status: TaskStatus
+    started_at: float | None
+    finished_at: float | None
+
+
+@dataclass(slots=True)
+class Timeline(_ToJson):
+    run: str  # run pathspec
+    started_at: float | None
+    finished_at: float | None  # None while the run is running
+    bars: list[TimelineBar]  # by start time
+    cost: Cost = field(default_factory=Cost)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ParameterDiff(_ToJson):
+    name: str
+    values: list[str | None]  # per run: short repr, None where the run lacks it
+    differs: bool
+
+
+@dataclass(slots=True)
+class ArtifactDiff(_ToJson):
+    """One artifact of one step across runs. For foreach steps ``shas`` are digests of the
+    set of the tasks' shas, ``sizes`` their total, ``values`` and ``numbers`` None."""
+
+    step: str
+    name: str
+    status: ArtifactChange  # relative to the baseline (the first run)
+    shas: list[str | None]
+    types: list[str | None]
+    sizes: list[int | None]
+    values: list[str | None]  # short previews of small scalars
+    numbers: list[float | None] | None  # set when every present value is an int or float
+
+
+@dataclass(slots=True)
+class StepDiff(_ToJson):
+    name: str
+    durations: list[float | None]  # seconds from the first attempt's start to the last end
+    statuses: list[TaskStatus | None]  # None where the run has no task of the step
+
+
+@dataclass(slots=True)
+class Comparison(_ToJson):
+    runs: list[str]  # run pathspecs; the first is the baseline
+    parameters: list[ParameterDiff]
+    artifacts: list[ArtifactDiff]
+    steps: list[StepDiff]
+    cost: Cost = field(default_factory=Cost)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LineageNode(_ToJson):
+    id: str  # "Flow/run/step"
+    run: str
+    step: str
+    role: LineageRole
+    sha: str | None  # None when the step's tasks disagree (foreach) or lack the artifact
+    tasks: int  # tasks of the step that hold the artifact
+
+
+@dataclass(slots=True)
+class LineageEdge(_ToJson):
+    source: str
+    target: str
+    kind: Literal["flow", "resume"]
+
+
+@dataclass(slots=True)
+class Lineage(_ToJson):
+    run: str
+    artifact: str
+    nodes: list[LineageNode]
+    edges: list[LineageEdge]
+    producers: list[str]  # node ids
+    readers: list[str]  # node ids
     cost: Cost = field(default_factory=Cost)
     problems: list[Problem] = field(default_factory=list)

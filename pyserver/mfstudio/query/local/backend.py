@@ -8,26 +8,35 @@ becomes the result's cost.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from typing import Any
 
 from ..api import RunFilter
 from ..model import (
     ArtifactList,
     ArtifactPreview,
     CardList,
+    Comparison,
     FailureReport,
+    Lineage,
     LogExcerpt,
     LogStream,
     RunPage,
     RunSummary,
     TaskList,
+    Timeline,
 )
 from . import artifacts as _artifacts
 from . import cards as _cards
+from . import compare as _compare
 from . import failures as _failures
+from . import graph as _graph
+from . import lineage as _lineage
 from . import logs as _logs
 from . import preview as _preview
 from . import runs as _runs
 from . import tasks as _tasks
+from . import timeline as _timeline
 from .layout import LocalLayout
 from .reader import Reader
 from .run_order import RunOrderCache
@@ -103,3 +112,15 @@ class LocalBackend:
 
     def cards(self, task: str, include_html: bool, max_bytes: int) -> CardList:
         return _cards.cards(Reader(), self.layout, task, include_html, max_bytes)
+
+    def run_graph(self, run: str) -> dict[str, Any]:
+        return _graph.run_graph(Reader(), self.layout, run)
+
+    def timeline(self, run: str) -> Timeline:
+        return _timeline.timeline(Reader(), self.layout, run)
+
+    def compare_runs(self, runs: Sequence[str]) -> Comparison:
+        return _compare.compare_runs(Reader(), self.layout, runs)
+
+    def lineage(self, run: str, artifact: str) -> Lineage:
+        return _lineage.lineage(Reader(), self.layout, run, artifact)

@@ -63,6 +63,11 @@ class RunMeta:
     def by_user(self, user: str) -> bool:
         return self.user == user or f"user:{user}" in self.system_tags
 
+    def matches(self, run_id: str, needle: str) -> bool:
+        """``needle`` (already case-folded) is part of the run id, the user or a user tag."""
+        fields = [run_id, self.user or "", *self.tags]
+        return any(needle in field.casefold() for field in fields)
+
 
 def _strings(value: object) -> list[str]:
     return sorted(str(v) for v in value) if isinstance(value, list) else []

@@ -121,6 +121,8 @@ def _passes_meta(meta: RunMeta, run_id: str, runs_filter: RunFilter) -> bool:
         return False
     if runs_filter.tags and not meta.has_tags(runs_filter.tags):
         return False
+    if runs_filter.q is not None and not meta.matches(run_id, runs_filter.q):
+        return False
     if id_time(run_id) is not None:  # RunOrder already applied since/until to the id
         return True
     started = meta.started_at
