@@ -24,7 +24,6 @@ from mfstudio.humanize import format_size, parse_size, parse_time
 from mfstudio.query import api
 from mfstudio.query.api import Limits, QueryBackend
 from mfstudio.query.errors import BadQueryError, QueryError
-from mfstudio.query.local.backend import LocalBackend
 from mfstudio.query.model import CardInfo, CardList, Problem
 
 __all__ = ["EXIT_BAD_ANSWER", "EXIT_BAD_INPUT", "EXIT_OK", "register"]
@@ -227,6 +226,8 @@ def _write_cards(found: CardList, folder: Path) -> list[Path]:
 
 def _refuse_datastore_folder(folder: Path, backend: QueryBackend) -> None:
     """Queries never write into the datastore; neither does ``cards --output``."""
+    from mfstudio.query.local.backend import LocalBackend  # lazily: every command pays imports
+
     if not isinstance(backend, LocalBackend):
         return
     metaflow_dir = backend.layout.metaflow_dir

@@ -125,6 +125,7 @@ class RunWatch:
     exit_code: Callable[[], int | None] | None = None
     cost: Cost = field(default_factory=Cost)
     last: dict[str, Any] | None = None
+    summary: RunSummary | None = None  # the summary ``last`` was made from
     _expected: dict[str, int] = field(default_factory=dict)
     _full_read_at: float = 0.0
     _polled_after_exit: bool = False
@@ -167,6 +168,7 @@ class RunWatch:
         if state == self.last:
             return None
         self.last = state
+        self.summary = summary
         return state
 
     def _newest(self) -> str | None:
