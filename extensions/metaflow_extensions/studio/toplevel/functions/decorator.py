@@ -1,0 +1,112 @@
+"""``@json_function``: checks a function's shape and derives its input and output schema.
+
+A JSON function has exactly two positional parameters, ``(data, params: FunctionParameters)``:
+``data`` is one JSON record, ``params`` the artifacts bound to it. The hints on ``data`` and
+on the return value become JSON Schemas (a missing hint means "any JSON").
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from .errors import FunctionSignatureError
+from .parameters import FunctionParameters
+from .schema import JsonSchema, UnsupportedTypeError, schema_for
+
+__all__ = ["JsonFunctionSpec", "json_function"]
+
+UserFunction = Callable[[Any, FunctionParameters], Any]
+
+
+class JsonFunctionSpec:
+    """A checked JSON function: still callable as ``spec(data, params)``."""
+
+    def __init__(self, fn: UserFunction) -> None:
+        if not callable(fn) or not inspect.isfunction(inspect.unwrap(fn)):
+            raise FunctionSignatureError(
+                f"@json_function applies to a plain function, not {type(fn).__name__}"
+            )
+        self.fn = fn
+        self.name: str = fn.__name__
+        self.module: str = fn.__module__
+        self.qualname: str = fn.__qualname__
+        hints = _check_signature(fn, self.qualname)
+        self.input_schema: JsonSchema = _schema(hints, "data", self.qualname)
+        self.output_schema: JsonSchema = _schema(hints, "return", self.qualname)
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, data: Any, params: FunctionParameters) -> Any:
+        return self.fn(data, params)
+
+    def __repr__(self) -> str:
+        return f"<json_function {self.module}.{self.qualname}>"
+
+
+def json_function(fn: UserFunction) -> JsonFunctionSpec:
+    """Mark ``fn(data, params: FunctionParameters)`` as a JSON function (checked now)."""
+    if isinstance(fn, JsonFunctionSpec):
+        return fn
+    return JsonFunctionSpec(fn)
+
+
+def _check_signature(fn: UserFunction, where: str) -> dict[str, Any]:
+    sig = inspect.signature(fn)
+    params = list(sig.parameters.values())
+    expected = "expected (data, params: FunctionParameters)"
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if len(params) != 2 or any(p.kind not in positional for p in params):
+        found = f"({', '.join(str(p) for p in params)})"
+        raise FunctionSignatureError(
+            f"@json_function '{where}': {expected}, found {found}: a JSON function takes one "
+            "record and the bound artifacts"
+        )
+    hints = _resolve_hints(fn, where)
+    data_name, params_name = params[0].name, params[1].name
+    params_hint = hints.get(params_name, params[1].annotation)
+    if params_hint is not FunctionParameters and not _names_function_parameters(params_hint):
+        shown = "no annotation" if params_hint is inspect.Parameter.empty else repr(params_hint)
+        raise FunctionSignatureError(
+            f"@json_function '{where}': parameter '{params_name}' must be annotated "
+            f"FunctionParameters ({expected}), found {shown}"
+        )
+    # Re-key by role so schema errors can name the user's parameter name.
+    out: dict[str, Any] = {}
+    if data_name in hints:
+        out["data"] = hints[data_name]
+    if "return" in hints:
+        out["return"] = hints["return"]
+    out["_data_name"] = data_name
+    return out
+
+
+def _resolve_hints(fn: UserFunction, where: str) -> dict[str, Any]:
+    module = sys.modules.get(fn.__module__)
+    try:
+        return typing.get_type_hints(fn, globalns=getattr(module, "__dict__", None))
+    except Exception as exc:  # a NameError in a string annotation, usually
+        raise FunctionSignatureError(
+            f"@json_function '{where}': cannot resolve its type hints ({exc}); import the "
+            "types it names at module level"
+        ) from exc
+
+
+def _names_function_parameters(hint: Any) -> bool:
+    # A string annotation that could not be evaluated to our class (e.g. a re-export).
+    return isinstance(hint, str) and hint.rsplit(".", 1)[-1] == "FunctionParameters"
+
+
+def _schema(hints: dict[str, Any], role: str, where: str) -> JsonSchema:
+    if role not in hints:
+        return {}
+    try:
+        return schema_for(hints[role])
+    except UnsupportedTypeError as exc:
+        what = "the return value" if role == "return" else f"parameter '{hints['_data_name']}'"
+        raise FunctionSignatureError(
+            f"@json_function '{where}': type hint of {what}: {exc}"
+        ) from None

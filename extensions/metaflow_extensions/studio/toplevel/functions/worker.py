@@ -1,0 +1,130 @@
+"""The worker: runs ONE packaged function inside the package's environment.
+
+Started as ``<env>/bin/python -m metaflow_extensions.studio.toplevel.functions.worker DIR``
+with DIR an unpacked, verified package. It speaks JSON lines on stdin/stdout:
+
+    worker -> {"event": "ready", "function": "predict", "pid": 123, "python": "3.11.7 ...",
+               "executable": "<env>/bin/python"}
+              or {"event": "failed", "error": {...}} then exits 1
+    caller -> {"id": 1, "op": "call", "data": <record>}
+    worker -> {"id": 1, "ok": true, "result": <json>}
+    caller -> {"id": 2, "op": "map", "data": [<record>, ...]}
+    worker -> {"id": 2, "ok": true, "result": [<json>, ...]}
+    errors -> {"id": n, "ok": false, "error": {"type", "message", "traceback"}, "index": i}
+
+The protocol owns the real stdout: anything the function prints goes to stderr.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pickle
+import sys
+import traceback
+from pathlib import Path
+from typing import IO, Any
+
+from .decorator import JsonFunctionSpec, json_function
+from .package import FunctionInfo, read_info
+from .parameters import FunctionParameters
+
+__all__ = ["main"]
+
+
+class _PackageArtifacts:
+    """Artifacts read from the package's pickles (unpickled on first access)."""
+
+    def __init__(self, package_dir: Path, info: FunctionInfo) -> None:
+        self.dir = package_dir / "artifacts"
+        self.info = info
+
+    def load(self, name: str) -> Any:
+        with open(self.dir / f"{name}.pickle", "rb") as f:
+            return pickle.load(f)
+
+
+def main(argv: list[str]) -> int:
+    protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)  # prints (also from C extensions) land on stderr, not in the protocol
+    sys.stdout = sys.stderr
+    try:
+        spec, params = _load(Path(argv[1]))
+    except BaseException as exc:
+        _send(protocol, {"event": "failed", "error": _describe(exc)})
+        return 1
+    _send(
+        protocol,
+        {
+            "event": "ready",
+            "function": spec.name,
+            "pid": os.getpid(),
+            "python": sys.version,
+            "executable": sys.executable,
+        },
+    )
+    for line in sys.stdin:
+        if line.strip():
+            _send(protocol, _handle(spec, params, line))
+    return 0
+
+
+def _load(package_dir: Path) -> tuple[JsonFunctionSpec, FunctionParameters]:
+    info, _lock = read_info(package_dir)
+    sys.path.insert(0, str(package_dir / "code"))
+    target: Any = importlib.import_module(info.module)
+    for part in info.qualname.split("."):
+        target = getattr(target, part)
+    spec = json_function(target)
+    return spec, FunctionParameters(_PackageArtifacts(package_dir, info), info.artifacts, info.name)
+
+
+def _handle(spec: JsonFunctionSpec, params: FunctionParameters, line: str) -> dict[str, Any]:
+    try:
+        request = json.loads(line)
+        rid, op, data = request.get("id"), request["op"], request["data"]
+    except (ValueError, KeyError, AttributeError) as exc:
+        return {"id": None, "ok": False, "error": _describe(exc, "bad request: ")}
+    if op == "call":
+        try:
+            return {"id": rid, "ok": True, "result": _jsonable(spec(data, params))}
+        except Exception as exc:
+            return {"id": rid, "ok": False, "error": _describe(exc)}
+    if op == "map":
+        results = []
+        for index, record in enumerate(data):
+            try:
+                results.append(_jsonable(spec(record, params)))
+            except Exception as exc:
+                return {"id": rid, "ok": False, "error": _describe(exc), "index": index}
+        return {"id": rid, "ok": True, "result": results}
+    return {
+        "id": rid,
+        "ok": False,
+        "error": {"type": "ValueError", "message": f"unknown op {op!r}"},
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"the function's result is not JSON: {exc}") from None
+
+
+def _describe(exc: BaseException, prefix: str = "") -> dict[str, str]:
+    return {
+        "type": type(exc).__name__,
+        "message": prefix + str(exc),
+        "traceback": "".join(traceback.format_exception(exc)),
+    }
+
+
+def _send(out: IO[str], message: dict[str, Any]) -> None:
+    out.write(json.dumps(message) + "\n")
+    out.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
