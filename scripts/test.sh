@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
 # shellcheck disable=SC1091
 source .venv/workbench.env
+export DOCKER_HOST=${DOCKER_HOST:-$(bash scripts/setup-docker.sh | sed -n 's/^DOCKER_HOST=//p')}  # @devcontainer engine
 export USERNAME=${USERNAME:-mfstudio-test}
 export METAFLOW_CLIENT_CACHE_PATH=${METAFLOW_CLIENT_CACHE_PATH:-$(mktemp -d)/metaflow-client}
 
@@ -20,8 +21,9 @@ stage() {
   else results+=("FAIL  $name ($((SECONDS - t0))s)"); failed=1; fi
 }
 
-stage "ruff" .venv/bin/ruff check pyserver tests bench
+stage "ruff" .venv/bin/ruff check pyserver extensions tests bench
 stage "mypy (strict, pyserver)" .venv/bin/mypy
+stage "mypy (strict, Metaflow extension)" bash -c 'cd extensions && MYPYPATH=../pyserver ../.venv/bin/mypy --config-file ../pyproject.toml --strict --namespace-packages --explicit-package-bases metaflow_extensions'
 stage "eslint" npx --no-install eslint media vscode-extension scripts tests/e2e
 stage "tsc (strict)" npm run --silent typecheck --workspaces
 stage "TypeScript unit tests" npm run --silent test:unit --workspaces

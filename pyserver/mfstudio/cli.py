@@ -8,7 +8,8 @@ Exit codes of ``mfstudio graph``: 0 no error diagnostics, 1 error diagnostics,
 2 the input cannot be read (or the requested flow is not in it).
 
 Exit codes of the query commands (``flows``, ``runs``, ``summary``, ``tasks``, ``failures``,
-``logs``, ``artifacts``, ``show``, ``cards``; in :mod:`mfstudio.cli_query`): 0 the query was
+``logs``, ``artifacts``, ``show``, ``cards``; in :mod:`mfstudio.cli_query`; ``timeline``,
+``compare``, ``lineage`` in :mod:`mfstudio.cli_insight`): 0 the query was
 answered; 1 only from ``failures``, when the run has failed tasks (the answer is printed
 all the same); 2 the question cannot be answered as asked: a malformed option or pathspec,
 a flow/run/step/task/artifact that does not exist (the message names the nearest existing
@@ -25,7 +26,10 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from mfstudio import __version__
+from mfstudio.cli_devcontainer import register as register_devcontainer_command
+from mfstudio.cli_insight import register as register_insight_commands
 from mfstudio.cli_query import register as register_query_commands
+from mfstudio.cli_ui import register as register_ui_command
 
 __all__ = ["build_parser", "main"]
 
@@ -130,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     lsp.set_defaults(run=_lsp)
 
     register_query_commands(sub)
+    register_insight_commands(sub)
+    register_ui_command(sub)
+    register_devcontainer_command(sub)
 
     mcp = sub.add_parser(
         "mcp",
