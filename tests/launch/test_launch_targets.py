@@ -38,3 +38,22 @@ def test_environment_variables_override_the_file(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{not json")  # a damaged file is ignored
     targets = by_name({"METAFLOW_HOME": str(tmp_path), "METAFLOW_BATCH_JOB_QUEUE": "q"})
     assert targets["batch"]["available"]
+
+
+def test_devcontainer_needs_a_reachable_engine_socket(tmp_path: Path) -> None:
+    """The @devcontainer target (installed with this project) is offered with its options
+    when DOCKER_HOST names an existing socket, and explains what to start when it does not."""
+    missing = tmp_path / "no-docker.sock"
+    off = by_name({"METAFLOW_HOME": str(tmp_path), "DOCKER_HOST": f"unix://{missing}"})
+    target = off["devcontainer"]
+    assert not target["available"]
+    assert str(missing) in str(target["reason"]) and "DOCKER_HOST" in str(target["reason"])
+
+    socket = tmp_path / "docker.sock"
+    socket.touch()
+    on = by_name({"METAFLOW_HOME": str(tmp_path), "DOCKER_HOST": f"unix://{socket}"})[
+        "devcontainer"
+    ]
+    assert on["available"] and on["reason"] is None
+    names = [o["name"] for o in on["options"]]  # type: ignore[attr-defined]
+    assert names == ["image", "config", "cpu", "memory", "network"]

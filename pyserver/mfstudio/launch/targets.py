@@ -90,13 +90,33 @@ _CLOUD = (
     ),
 )
 
+_DEVCONTAINER_OPTIONS = [
+    TargetOption(
+        "image", "Image", "string", "Docker image; blank for .devcontainer/devcontainer.json"
+    ),
+    TargetOption(
+        "config",
+        "devcontainer.json",
+        "string",
+        "Path of a devcontainer.json; blank for the default",
+    ),
+    TargetOption("cpu", "CPUs", "number", "CPUs per task (default 1)"),
+    TargetOption("memory", "Memory (MB)", "integer", "Memory per task in megabytes (default 4096)"),
+    TargetOption("network", "Network", "string", "none (default), bridge or host"),
+]
+
 # Compute targets contributed by Metaflow Studio's own extension, once installed: the
 # decorator's module must be importable in the interpreter the server runs in.
-_STUDIO = (
-    ("devcontainer", "Dev container (Docker)", "metaflow_extensions.studio.plugins.devcontainer"),
-    ("nomad", "Nomad", "metaflow_extensions.studio.plugins.nomad"),
-    ("confidential", "Confidential (TEE)", "metaflow_extensions.studio.plugins.confidential"),
-    ("ray", "Ray", "metaflow_extensions.studio.plugins.ray"),
+_STUDIO: tuple[tuple[str, str, str, list[TargetOption]], ...] = (
+    (
+        "devcontainer",
+        "Dev container (Docker)",
+        "metaflow_extensions.studio.plugins.devcontainer",
+        _DEVCONTAINER_OPTIONS,
+    ),
+    ("nomad", "Nomad", "metaflow_extensions.studio.plugins.nomad", []),
+    ("confidential", "Confidential (TEE)", "metaflow_extensions.studio.plugins.confidential", []),
+    ("ray", "Ray", "metaflow_extensions.studio.plugins.ray", []),
 )
 
 
@@ -133,8 +153,27 @@ def list_targets(environ: Mapping[str, str] | None = None) -> list[Target]:
         ok = any(config.get(key) for key in cloud.keys)
         reason = None if ok else f"not configured in {source}: {cloud.hint}"
         found.append(Target(cloud.name, cloud.label, ok, reason, list(_RESOURCES)))
-    for name, label, module in _STUDIO:
-        ok = _module_exists(module)
-        reason = None if ok else f"the @{name} decorator is not installed in this interpreter"
-        found.append(Target(name, label, ok, reason))
+    env = os.environ if environ is None else environ
+    for name, label, module, options in _STUDIO:
+        reason = None
+        if not _module_exists(module):
+            reason = f"the @{name} decorator is not installed in this interpreter"
+        elif name == "devcontainer":
+            reason = _docker_engine_problem(env)
+        found.append(Target(name, label, reason is None, reason, list(options)))
     return sorted(found, key=lambda t: (t.name != "local", not t.available))
+
+
+def _docker_engine_problem(env: Mapping[str, str]) -> str | None:
+    """Why no Docker engine can be reached, or None. Only the socket file is checked (the
+    engine may still refuse; the run then says so): listing targets must stay instant."""
+    host = env.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    if not host.startswith("unix://"):
+        return None  # tcp:// or ssh://: cannot be checked without connecting
+    socket = Path(host.removeprefix("unix://"))
+    if socket.exists():
+        return None
+    return (
+        f"no Docker engine at {socket}: start Docker, or set DOCKER_HOST to the engine's "
+        "socket (this repository's scripts/setup-docker.sh starts a private one)"
+    )
