@@ -101,7 +101,9 @@ test('"Debug step" above train pauses the debugger at the breakpoint in its body
     await runCommand(page, 'View: Show Run and Debug');
     const callStack = page.locator('.debug-call-stack .monaco-list-row');
     await callStack.filter({ hasText: /train/ }).first().waitFor({ timeout: 30000 });
-    const paused = await page.locator('.debug-call-stack .monaco-list-row .state.label').allTextContents();
+    // The task runs in the launched session: with one session and one thread the view states
+    // "Paused on breakpoint" in its header; with several (a forked spin), on their rows.
+    const paused = await page.locator('.call-stack-state-message, .debug-call-stack .monaco-list-row .state.label').allTextContents();
     assert.ok(paused.some((s) => /paused on breakpoint/i.test(s)), `call stack states: ${paused}`);
 
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -109,7 +111,7 @@ test('"Debug step" above train pauses the debugger at the breakpoint in its body
     for (const line of readExtensionLog(cs).split('\n')) {
       if (/Debug:/.test(line)) t.diagnostic(`  extension log: ${line.trim()}`);
     }
-    // Stop every session: the task's, then the flow process's (Debug: Stop acts on the focused one).
+    // Stop every session (one; a forked spin would have the task's and the flow process's).
     const toolbar = page.locator('.debug-toolbar');
     for (let i = 0; i < 4 && (await toolbar.isVisible()); i += 1) {
       await page.keyboard.press('Shift+F5');

@@ -15,7 +15,13 @@ from lsp_harness import LspSession, uri_for
 from lsprotocol import types
 from mfstudio import query
 from mfstudio.flowgraph import analyze_file
-from mfstudio.launch.debug import launch_configurations, plan_debug
+from mfstudio.launch.debug import (
+    IN_PROCESS_RUNNER,
+    adapter_command,
+    debugpy_python,
+    launch_configurations,
+    plan_debug,
+)
 from mfstudio.lsp.debugging import interpreter_problems
 from pygls.exceptions import JsonRpcException
 from runs_fixture import QueryRuns
@@ -83,10 +89,12 @@ def test_debug_plan_is_the_launch_layers_plan_with_debugpy_arguments(
     root = str(query_runs.root.resolve())
     assert (result["cwd"], result["datastore"]) == (root, root)
     launch = result["launch"]
-    assert launch["program"] == str(flow_file)
-    assert launch["args"] == expected.args and launch["cwd"] == root
-    assert launch["subProcess"] is True  # the step body runs in a child process
-    assert launch["python"] == [result["python"]] and Path(result["python"]).exists()
+    # the task runs in the launched process (the runner), so no subprocess to follow
+    assert launch["program"] == str(IN_PROCESS_RUNNER) and launch["subProcess"] is False
+    assert launch["args"] == [str(flow_file), expected.task] and launch["cwd"] == root
+    assert launch["python"] == debugpy_python(result["python"])
+    assert launch["adapterCommand"] == adapter_command(result["python"])
+    assert Path(result["python"]).exists()
     assert result["problems"] == []  # the test interpreter has metaflow and debugpy
     assert snapshot(query_runs.root) == before
 
@@ -99,7 +107,7 @@ def test_debug_plan_for_a_given_task_and_for_a_whole_run(
         "metaflow/debugPlan", {"uri": _flow_uri(query_runs), "step": "work", "task": task}
     )
     assert asked["plan"]["task"] == task
-    assert asked["launch"]["args"] == ["--no-pylint", "spin", task.split("/", 1)[1]]
+    assert asked["launch"]["args"] == [str(query_runs.root / "query_flow.py"), task]
     run = debug_session.request("metaflow/debugPlan", {"uri": _flow_uri(query_runs), "mode": "run"})
     assert run["plan"]["mode"] == "run"
     assert run["launch"]["args"] == ["--no-pylint", "run", "--max-workers", "1"]

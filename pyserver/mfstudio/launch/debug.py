@@ -5,6 +5,16 @@ flow with one worker when no run has reached that step yet.
 the step), or explains why the step cannot be re-executed alone; ``debugpy_launch`` turns a
 plan into the arguments of debugpy's ``launch`` request, which the editor's debug adapter
 sends. ``launch_configurations`` writes the same plans as readable launch.json entries.
+
+A task is re-executed in the launched process itself (``debug_task.py``: Metaflow's
+``spin-step`` with the inputs ``spin`` would give it), so the debugger has one process to
+start and no child to attach, and debugpy's processes start through ``quick_debugpy.py``
+(without their environment report): together a third of the time to the breakpoint, and a
+quarter of the CPU (bench/bench_debug_step.py). Steps whose
+decorators need ``spin``'s own runtime (an environment to build, variables set for the
+task process) and flows with ``Config`` values (which ``spin`` resolves and hands to its
+task process) go through ``flow.py spin`` and its child process instead, with the reason
+in ``DebugPlan.forks``.
 """
 
 from __future__ import annotations
@@ -18,10 +28,30 @@ from mfstudio.query import NotFoundError, QueryBackend, list_runs, tasks
 
 from .command import LaunchError
 
-__all__ = ["DEBUG_TYPE", "DebugPlan", "debugpy_launch", "launch_configurations", "plan_debug"]
+__all__ = [
+    "DEBUG_TYPE",
+    "DebugPlan",
+    "adapter_command",
+    "debugpy_launch",
+    "debugpy_python",
+    "launch_configurations",
+    "plan_debug",
+]
 
 DEBUG_TYPE = "metaflow"  # the debug type the extension contributes
 RUNS_SEARCHED = 20  # newest runs looked at for one that reached the step
+IN_PROCESS_RUNNER = Path(__file__).with_name("debug_task.py")
+QUICK_DEBUGPY = Path(__file__).with_name("quick_debugpy.py")
+
+# Decorators whose work for a spun task happens in ``spin``'s runtime, around the task
+# process, not inside it: re-executing the task in the launched process would skip it.
+SPIN_RUNTIME_DECORATORS = {
+    "conda": "@conda builds the task's environment, which spin runs it in",
+    "conda_base": "@conda_base builds the task's environment, which spin runs it in",
+    "pypi": "@pypi builds the task's environment, which spin runs it in",
+    "pypi_base": "@pypi_base builds the task's environment, which spin runs it in",
+    "environment": "@environment sets variables for spin's task process",
+}
 
 DebugMode = Literal["spin", "run"]
 
@@ -32,12 +62,27 @@ class DebugPlan:
     flow_file: Path
     task: str | None  # "Flow/run/step/task" for spin
     why: str  # shown to the user: which task and why that one
+    # spin only: why the task runs in spin's child process rather than in the launched
+    # one (None: in the launched process, through IN_PROCESS_RUNNER)
+    forks: str | None = None
+
+    @property
+    def in_process(self) -> bool:
+        return self.mode == "spin" and self.forks is None
+
+    @property
+    def program(self) -> Path:
+        """What debugpy launches: the in-process runner, else the flow file itself."""
+        return IN_PROCESS_RUNNER if self.in_process else self.flow_file
 
     @property
     def args(self) -> list[str]:
-        """The flow file's arguments: ``spin RUN/STEP/TASK`` or a one-worker ``run``."""
+        """The program's arguments: ``FLOW_FILE FLOW/RUN/STEP/TASK`` for the runner, else
+        the flow file's ``spin RUN/STEP/TASK`` or a one-worker ``run``."""
         if self.mode == "spin":
             assert self.task is not None
+            if self.in_process:
+                return [str(self.flow_file), self.task]
             return ["--no-pylint", "spin", self.task.split("/", 1)[1]]
         return ["--no-pylint", "run", "--max-workers", "1"]
 
@@ -47,7 +92,9 @@ class DebugPlan:
             "flow_file": str(self.flow_file),
             "task": self.task,
             "why": self.why,
+            "program": str(self.program),
             "args": self.args,
+            "forks": self.forks,
         }
 
 
@@ -64,6 +111,19 @@ def _refusal(flow: Flow, step: str) -> str | None:
     return None
 
 
+def _forks(flow: Flow, step: str) -> str | None:
+    """Why ``step``'s task must run in ``spin``'s child process, or None."""
+    decorators = [*flow.decorators, *flow.steps[step].decorators]
+    for decorator in decorators:
+        reason = SPIN_RUNTIME_DECORATORS.get(decorator.name)
+        if reason:
+            return reason
+    configs = [p.name for p in flow.parameters if p.kind == "config"]
+    if configs:
+        return f"spin resolves the Config values ({', '.join(configs)}) for its task process"
+    return None
+
+
 def plan_debug(
     flow: Flow,
     flow_file: Path,
@@ -77,8 +137,9 @@ def plan_debug(
     refusal = _refusal(flow, step)
     if refusal:
         raise LaunchError({"step": refusal})
+    forks = _forks(flow, step)
     if task is not None:
-        return DebugPlan("spin", flow_file, task, f"task {task}, as asked")
+        return DebugPlan("spin", flow_file, task, f"task {task}, as asked", forks)
     try:
         page = list_runs(flow.name, limit=RUNS_SEARCHED, backend=backend) if backend else None
     except NotFoundError:
@@ -95,7 +156,7 @@ def plan_debug(
                 if chosen.status == "failed"
                 else f"task {chosen.pathspec} of the newest run that ran {step}"
             )
-            return DebugPlan("spin", flow_file, chosen.pathspec, why)
+            return DebugPlan("spin", flow_file, chosen.pathspec, why, forks)
     return DebugPlan(
         "run",
         flow_file,
@@ -105,21 +166,41 @@ def plan_debug(
     )
 
 
+def adapter_command(python: str) -> list[str]:
+    """Starts debugpy's adapter, as ``python -m debugpy.adapter`` does, without its
+    start-up environment report (``quick_debugpy.py``)."""
+    return [python, str(QUICK_DEBUGPY), "adapter"]
+
+
+def debugpy_python(python: str) -> list[str]:
+    """debugpy's ``python`` for the debuggee: ``python`` running ``quick_debugpy.py``,
+    which starts debugpy without its environment report. ``-X frozen_modules=off`` is what
+    debugpy gives Python >= 3.11 (and older ones ignore)."""
+    return [python, "-X", "frozen_modules=off", str(QUICK_DEBUGPY), "debuggee"]
+
+
 def debugpy_launch(plan: DebugPlan, python: str, cwd: Path) -> dict[str, Any]:
-    """Arguments of debugpy's ``launch`` request. ``subProcess`` is on because Metaflow
-    runs each task in a child process: the breakpoint is in the child."""
+    """Arguments of debugpy's ``launch`` request. ``cwd`` is the folder holding the
+    datastore (Metaflow reads runs from its working directory). ``subProcess`` is on only
+    when the task runs in a child process (a forked spin, a whole run): following
+    subprocesses costs start-up time, and the in-process task has none."""
     return {
         "request": "launch",
-        "program": str(plan.flow_file),
+        "program": str(plan.program),
         "args": plan.args,
         "cwd": str(cwd),
-        "python": [python],
-        "subProcess": True,
+        "python": debugpy_python(python),
+        "debugLauncherPython": python,
+        "debugLauncherPath": str(QUICK_DEBUGPY),  # debugpy's launcher, quick_debugpy.py's way
+        "subProcess": not plan.in_process,
         "justMyCode": True,
         # The Debug Console, not a terminal: starting a terminal costs seconds in a remote
         # workbench, and a step reads no stdin.
         "console": "internalConsole",
         "redirectOutput": True,
+        # Not debugpy's: how the editor starts the adapter for this session (debugpy
+        # ignores keys it does not know, as it does launch.json's "name" and "type").
+        "adapterCommand": adapter_command(python),
     }
 
 

@@ -1,8 +1,9 @@
 /**
  * How VS Code talks to debugpy for the `metaflow` debug type, without the Python extension:
- * a launch session starts debugpy's own adapter (`python -m debugpy.adapter`) with the
- * interpreter the plan names; a child session (a task's process, announced by debugpy)
- * connects to the adapter port debugpy gave for it.
+ * a launch session starts debugpy's own adapter with the command the plan gives
+ * (`adapterCommand`: the interpreter running mfstudio's quick start of
+ * `python -m debugpy.adapter`); a child session (a task's process, announced by debugpy,
+ * when the task runs in spin's child process) connects to the adapter port debugpy gave.
  */
 import * as vscode from 'vscode';
 
@@ -25,6 +26,16 @@ export function pythonOf(configuration: vscode.DebugConfiguration): string | und
   return Array.isArray(python) && typeof python[0] === 'string' ? python[0] : undefined;
 }
 
+/** The command that starts debugpy's adapter: the plan's `adapterCommand`, else `python -m debugpy.adapter`. */
+export function adapterCommandOf(configuration: vscode.DebugConfiguration): string[] | undefined {
+  const command: unknown = configuration.adapterCommand;
+  if (Array.isArray(command) && command.length > 0 && command.every((a) => typeof a === 'string')) {
+    return command as string[];
+  }
+  const python = pythonOf(configuration);
+  return python === undefined ? undefined : [python, '-m', 'debugpy.adapter'];
+}
+
 export class DebugpyAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -35,12 +46,13 @@ export class DebugpyAdapterFactory implements vscode.DebugAdapterDescriptorFacto
       this.log.info(`Debug: attaching "${session.name}" to ${connect.host}:${connect.port}.`);
       return new vscode.DebugAdapterServer(connect.port, connect.host);
     }
-    const python = pythonOf(configuration);
-    if (python === undefined) {
+    const command = adapterCommandOf(configuration);
+    if (command === undefined) {
       throw new Error('This Metaflow debug configuration names no Python interpreter; start it from "Debug step" or launch.json.');
     }
-    this.log.info(`Debug: starting ${python} -m debugpy.adapter for "${session.name}".`);
-    return new vscode.DebugAdapterExecutable(python, ['-m', 'debugpy.adapter'], { cwd: typeof configuration.cwd === 'string' ? configuration.cwd : undefined });
+    const [program, ...args] = command as [string, ...string[]];
+    this.log.info(`Debug: starting debugpy's adapter (${command.join(' ')}) for "${session.name}".`);
+    return new vscode.DebugAdapterExecutable(program, args, { cwd: typeof configuration.cwd === 'string' ? configuration.cwd : undefined });
   }
 }
 

@@ -96,7 +96,8 @@ export class MetaflowDebugConfigurationProvider implements vscode.DebugConfigura
         return undefined;
       }
     }
-    this.log.info(`Debug: ${result.plan.why}: ${result.python} ${flowFile} ${result.plan.args.join(' ')} (in ${result.cwd}).`);
+    const where = result.plan.forks === null ? 'in the launched process' : `in spin's child process, since ${result.plan.forks}`;
+    this.log.info(`Debug: ${result.plan.why}, ${where}: ${result.python} ${result.plan.program} ${result.plan.args.join(' ')} (in ${result.cwd}).`);
     vscode.window.setStatusBarMessage(`Metaflow: debugging ${result.plan.why}`, 10_000);
     return { ...configuration, ...result.launch, type: DEBUG_TYPE, request: 'launch', name: configuration.name };
   }

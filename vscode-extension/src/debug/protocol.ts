@@ -23,7 +23,11 @@ export interface DebugPlan {
   task: string | null;
   /** Which task and why that one, in words for the user. */
   why: string;
+  /** What debugpy runs: mfstudio's in-process task runner, else the flow file. */
+  program: string;
   args: string[];
+  /** Why the task runs in spin's child process rather than in the launched one; null: in process. */
+  forks: string | null;
 }
 
 /** A module the interpreter cannot import, and the command that installs it there. */
@@ -43,8 +47,9 @@ export interface DebugPlanParams {
 
 export interface DebugPlanResult {
   plan: DebugPlan;
-  /** The arguments of debugpy's `launch` request (`python: [path]`, `subProcess: true`, ...). */
-  launch: Record<string, unknown> & { python: string[]; cwd: string; program: string };
+  /** The arguments of debugpy's `launch` request (`python: [path, ...]`, `subProcess`, ...),
+   * and `adapterCommand`: how to start debugpy's adapter for it. */
+  launch: Record<string, unknown> & { python: string[]; cwd: string; program: string; adapterCommand: string[] };
   python: string;
   cwd: string;
   datastore: string | null;
