@@ -33,6 +33,8 @@ export interface RunSessionInfo {
   flow: string;
   run: string | null;
   exitCode: number | null;
+  /** True when the run ended because Cancel stopped it. */
+  cancelled: boolean;
   status: RunState['status'] | 'starting';
   lines: number;
   terminalName: string;
@@ -120,8 +122,8 @@ class RunSession implements vscode.Disposable {
   }
 
   info(): RunSessionInfo {
-    const { launchId, flow, run, exitCode, status, lines, terminalName } = this;
-    return { launchId, flow, run, exitCode, status, lines, terminalName };
+    const { launchId, flow, run, exitCode, cancelled, status, lines, terminalName } = this;
+    return { launchId, flow, run, exitCode, cancelled, status, lines, terminalName };
   }
 
   dispose(): void {

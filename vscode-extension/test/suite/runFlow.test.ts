@@ -2,7 +2,9 @@
  * Running a flow from the editor in a real extension host: the demo flow launched through
  * the run flow API (what the form's Run button does) with a bad value first, then with
  * epochs 1; its output reaches a terminal of its own (renamed after the run), the DAG
- * panel draws it, the run succeeds, and the Runs view shows it.
+ * panel draws it, the run succeeds, and the Runs view shows it. Then Cancel (what the
+ * progress notification's Cancel button calls) on a long run, and "Resume from Failed Step"
+ * on the demo's failed `sweep` run in the Runs view.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -67,5 +69,47 @@ suite('Run flow', () => {
       return runs.find((r) => r.label === runId && r.contextValue === 'run.succeeded');
     });
     assert.match(item.description ?? '', /in-host/);
+  });
+
+  test('Cancel stops a running run, and the session says it was cancelled', async function () {
+    this.timeout(240_000);
+    // 4,000 epochs keep each train task busy for many seconds.
+    const answer = await api.runFlow.launch(demo.uri.toString(), demo.flow, { ...VALUES, params: { epochs: 4000 } });
+    assert.ok(answer.launchId, JSON.stringify(answer));
+    await waitFor('the run to start its tasks', () =>
+      api.runFlow.sessions().find((s) => s.launchId === answer.launchId && s.run !== null && s.status === 'running'),
+    120_000);
+    assert.equal(await api.runFlow.cancel(answer.launchId), true);
+    const ended = await waitFor('the cancelled run to end', () =>
+      api.runFlow.sessions().find((s) => s.launchId === answer.launchId && s.exitCode !== null),
+    60_000);
+    assert.equal(ended.cancelled, true, JSON.stringify(ended));
+    assert.notEqual(ended.exitCode, 0);
+  });
+
+  test('"Resume from Failed Step" on the failed sweep run starts a resume that the Runs view shows as resumed', async function () {
+    this.timeout(300_000);
+    const flows = await api.runs.children();
+    const flow = flows.find((i) => i.label === demo.flow);
+    assert.ok(flow, flows.map((f) => f.label).join(', '));
+    const runs = await api.runs.children(flow.id);
+    const failed = runs.find((r) => r.contextValue === 'run.failed' && (r.description ?? '').includes('sweep'));
+    assert.ok(failed, `a failed sweep run among ${runs.map((r) => `${r.label} ${r.description}`).join('; ')}`);
+    const before = new Set(api.runFlow.sessions().map((s) => s.launchId));
+
+    await vscode.commands.executeCommand('metaflow.runs.resume', api.runs.node(failed.id));
+    const resumed = await waitFor('the resume to end', () =>
+      api.runFlow.sessions().find((s) => !before.has(s.launchId) && s.exitCode !== null),
+    240_000);
+    // train diverges at learning rate 50 again, so the resumed run fails in the same step.
+    assert.notEqual(resumed.exitCode, 0);
+    assert.match(resumed.run ?? '', new RegExp(`^${demo.flow}/\\d+$`));
+    const newId = (resumed.run ?? '').split('/')[1];
+    assert.notEqual(newId, failed.label);
+    const item = await waitFor('the resumed run in the Runs view', async () => {
+      api.runs.refresh();
+      return (await api.runs.children(flow.id)).find((r) => r.label === newId);
+    });
+    assert.match(item.tooltip ?? item.description ?? '', new RegExp(`resumed from run ${failed.label}`));
   });
 });
