@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import pytest
 from datastore_snapshot import snapshot
+from insight_fixture import InsightRuns
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.types import CallToolResult, TextContent
 from mfstudio.mcp_server import MAX_STRING, clip_strings
@@ -33,6 +34,9 @@ TOOLS = {
     "artifacts",
     "artifact_value",
     "cards",
+    "timeline",
+    "compare_runs",
+    "lineage",
 }
 
 pytestmark = pytest.mark.timeout(DEADLINE_S + 30)
@@ -203,3 +207,31 @@ def test_long_strings_are_clipped_and_say_so() -> None:
     assert clipped["traceback"].endswith("[clipped: 500 more characters]")
     assert clipped["lines"] == payload["lines"]
     assert clipped["html"] == payload["html"]
+
+
+def test_compare_lineage_and_timeline_answer_what_the_query_layer_does(
+    insight_runs: InsightRuns,
+) -> None:
+    """The three insight tools on real CompareFlow runs with known differences; a flow
+    mismatch or a single run is a tool error, not a crash."""
+    runs = [insight_runs.low, insight_runs.high]
+
+    async def talk(session: ClientSession) -> list[CallToolResult]:
+        return [
+            await session.call_tool("compare_runs", {"runs": runs}),
+            await session.call_tool("lineage", {"run": insight_runs.low, "artifact": "score"}),
+            await session.call_tool("timeline", {"run": insight_runs.low}),
+            await session.call_tool("compare_runs", {"runs": [insight_runs.low]}),
+            await session.call_tool("lineage", {"run": insight_runs.low, "artifact": "scor"}),
+        ]
+
+    compared, lineage, timeline, one_run, typo = in_session(insight_runs.root, talk)
+    backend = api.open_backend(insight_runs.root)
+    assert _payload(compared) == api.compare_runs(runs, backend=backend).to_json()
+    differing = {p["name"] for p in _payload(compared)["parameters"] if p["differs"]}
+    assert "alpha" in differing
+    assert _payload(lineage) == api.lineage(insight_runs.low, "score", backend=backend).to_json()
+    bars = _payload(timeline)["bars"]
+    assert bars and {b["status"] for b in bars} == {"succeeded"}
+    assert one_run.is_error
+    assert typo.is_error and "score" in _text(typo)

@@ -41,7 +41,9 @@ INSTRUCTIONS = """\
 Read-only queries over Metaflow runs in a local datastore (.metaflow). Addresses are
 pathspecs: Flow, Flow/run_id, Flow/run_id/step, Flow/run_id/step/task_id. Start with
 list_flows and list_runs, then run_summary or failures for a run, list_tasks for a step,
-logs for a task, artifacts to find data and artifact_value to look at one. Every result
+logs for a task, artifacts to find data and artifact_value to look at one; compare_runs,
+lineage and timeline answer what changed, where an artifact came from and what took long.
+Every result
 carries `cost` (files and bytes read) and `problems` (damaged or half-written files met,
 not errors). An unknown pathspec is an error whose message names the nearest existing ones."""
 
@@ -307,6 +309,39 @@ def build_server(root: str | os.PathLike[str] | None = None) -> MCPServer[Any]:
                 task, include_html=include_html, max_bytes=max_html_bytes, backend=store.get()
             ).to_json()
         )
+
+    @tool(
+        "One bar per task attempt of a run (Flow/run_id): step, task, attempt, status, "
+        "started_at and finished_at (epoch seconds; null while running). Use it to see what "
+        "took long or ran in parallel. Cost: one listing of each task's metadata folder."
+    )
+    def timeline(run: RunArg) -> CallToolResult:
+        return _guarded(lambda: api.timeline(run, backend=store.get()).to_json())
+
+    @tool(
+        "Compare 2 to 8 runs of one flow (the first is the baseline): parameter values, "
+        "artifacts per step with status same/changed/added/removed by sha, scalar values and "
+        "numbers side by side, step durations and statuses. Use it to answer 'what changed "
+        "between these runs'. Cost: artifact tables per task; only small scalars are loaded."
+    )
+    def compare_runs(
+        runs: Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=500)]],
+            Field(min_length=2, max_length=8, description="Run pathspecs: Flow/run_id"),
+        ],
+    ) -> CallToolResult:
+        return _guarded(lambda: api.compare_runs(runs, backend=store.get()).to_json())
+
+    @tool(
+        "Lineage of one artifact of a run: which steps produced it (its sha appears or "
+        "changes), which read it (self.NAME in the step's source), which passed it on, and "
+        "across a resume the origin run's producer. Nodes and edges of a small graph."
+    )
+    def lineage(
+        run: RunArg,
+        artifact: Annotated[str, Field(min_length=1, max_length=200, description="Name")],
+    ) -> CallToolResult:
+        return _guarded(lambda: api.lineage(run, artifact, backend=store.get()).to_json())
 
     return server
 
