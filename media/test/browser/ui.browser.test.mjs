@@ -305,7 +305,7 @@ test('screenshots of each view in light and dark (docs/images with MFSTUDIO_UPDA
       const { page, context, problems } = await open(hash, '', { colorScheme, viewport: { width: 1280, height: 900 } });
       await page.waitForSelector(ready);
       await page.waitForTimeout(300); // the DAG's entry transition
-      await screenshot(page, `ui-${name}-${colorScheme}`, { fullPage: true });
+      await screenshot(page, `ui-dev-${name}-${colorScheme}`, { fullPage: true });
       assert.deepEqual(problems, []);
       await context.close();
     }
