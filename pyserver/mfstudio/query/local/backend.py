@@ -39,6 +39,7 @@ from . import tasks as _tasks
 from . import timeline as _timeline
 from .layout import LocalLayout
 from .reader import Reader
+from .run_cache import FinishedRunCache
 from .run_order import RunOrderCache
 
 __all__ = ["LocalBackend"]
@@ -47,12 +48,14 @@ __all__ = ["LocalBackend"]
 class LocalBackend:
     """Implements :class:`~mfstudio.query.api.QueryBackend` over one ``.metaflow`` folder."""
 
-    __slots__ = ("_orders", "layout")
+    __slots__ = ("_finished", "_orders", "layout")
 
     def __init__(self, layout: LocalLayout) -> None:
         self.layout = layout
-        # Long-lived backends (LSP, MCP) page through big flows at the cost of one stat.
+        # Long-lived backends (LSP, MCP, the UI server) page through big flows at the cost
+        # of one stat, and a run that ended well costs two more.
         self._orders = RunOrderCache()
+        self._finished = FinishedRunCache()
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None) -> LocalBackend:
@@ -69,7 +72,7 @@ class LocalBackend:
         self, flow: str, runs_filter: RunFilter, limit: int, cursor: str | None
     ) -> RunPage:
         return _runs.list_runs(
-            Reader(), self.layout, flow, runs_filter, limit, cursor, self._orders
+            Reader(), self.layout, flow, runs_filter, limit, cursor, self._orders, self._finished
         )
 
     def run_summary(self, run: str) -> RunSummary:

@@ -218,8 +218,8 @@ def make_run_info(
         finished_at=finished_at,
         duration_s=duration,
         user=meta.user,
-        tags=meta.tags,
-        system_tags=meta.system_tags,
-        parameters=parameters,
+        tags=list(meta.tags),  # copies: a caller may change its RunInfo, never our cache
+        system_tags=list(meta.system_tags),
+        parameters=dict(parameters),
         origin_run_id=origin_run_id,
     )

@@ -5,6 +5,8 @@
 filters need (metadata for user and tags, then status), until the page is full or
 ``Limits.runs_scan_max`` runs were examined. Runs on the page cost a fixed number of reads
 each (:mod:`.run_info`), so a page costs the same in a flow with ten runs or fifty thousand.
+A long-lived backend passes a :class:`.FinishedRunCache`: a run that ended well then costs
+two stats.
 """
 
 from __future__ import annotations
@@ -13,11 +15,20 @@ import time
 from collections.abc import Iterator
 
 from ..api import Limits, RunFilter
-from ..model import Problem, RunInfo, RunPage, RunSummary, StepSummary, TaskStatus
+from ..model import (
+    Problem,
+    RunInfo,
+    RunPage,
+    RunStatus,
+    RunSummary,
+    StepSummary,
+    TaskStatus,
+)
 from .failures import describe_failure
 from .layout import LocalLayout, is_run_id
 from .reader import Reader
 from .resolve import require
+from .run_cache import CachedRun, FinishedRunCache
 from .run_info import (
     RunMeta,
     make_run_info,
@@ -51,6 +62,7 @@ def list_runs(
     limit: int,
     cursor: str | None,
     orders: RunOrderCache | None = None,
+    finished: FinishedRunCache | None = None,
 ) -> RunPage:
     spec = require(reader, layout, flow, "flow")
     after = decode_cursor(spec.flow, cursor) if cursor is not None else None
@@ -74,7 +86,7 @@ def list_runs(
             return _page(runs, spec.flow, last, scanned, reader, problems)
         scanned += 1
         last = run_id
-        info = _examine(reader, layout, spec.flow, run_id, runs_filter, problems)
+        info = _examine(reader, layout, spec.flow, run_id, runs_filter, problems, finished)
         if info is not None:
             runs.append(info)
     return RunPage(runs, None, scanned, reader.cost, problems)
@@ -100,9 +112,18 @@ def _examine(
     run_id: str,
     runs_filter: RunFilter,
     problems: list[Problem],
+    finished: FinishedRunCache | None = None,
 ) -> RunInfo | None:
     """The run's info when it passes the filters, reading the cheap parts first; the
     problems of runs that are filtered out are not reported."""
+    stamp = _stamp(reader, layout, flow, run_id) if finished is not None else None
+    cached = finished.get(flow, run_id, stamp) if finished and stamp else None
+    if cached is not None:
+        if not _passes_meta(cached.meta, run_id, runs_filter):
+            return None
+        if runs_filter.status is not None and cached.status != runs_filter.status:
+            return None
+        return make_run_info(flow, run_id, *_parts(cached))
     found: list[Problem] = []
     meta = read_run_meta(reader, layout, flow, run_id, found)
     if not _passes_meta(meta, run_id, runs_filter):
@@ -113,7 +134,23 @@ def _examine(
     parameters = read_parameters(reader, layout, flow, run_id, found)
     origin = read_origin_run_id(reader, layout, flow, run_id)
     problems.extend(found)
-    return make_run_info(flow, run_id, meta, status, finished_at, parameters, origin)
+    run = CachedRun(meta, status, finished_at, parameters, origin)
+    if finished is not None and stamp is not None and not found:
+        finished.put(flow, run_id, stamp, run)
+    return make_run_info(flow, run_id, *_parts(run))
+
+
+def _parts(run: CachedRun) -> tuple[RunMeta, RunStatus, float | None, dict[str, str], str | None]:
+    return run.meta, run.status, run.finished_at, run.parameters, run.origin_run_id
+
+
+def _stamp(reader: Reader, layout: LocalLayout, flow: str, run_id: str) -> tuple[int, int] | None:
+    """When the run folder or its tags last changed (None when either is missing)."""
+    run_dir = layout.run_dir(flow, run_id)
+    folder, meta = reader.stat(run_dir), reader.stat(run_dir / "_meta" / "_self.json")
+    if folder is None or meta is None:
+        return None
+    return folder.st_mtime_ns, meta.st_mtime_ns
 
 
 def _passes_meta(meta: RunMeta, run_id: str, runs_filter: RunFilter) -> bool:
