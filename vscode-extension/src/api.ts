@@ -11,8 +11,9 @@ import type { ServerState } from './common/server';
 import type { CardPanelInfo } from './views/cardPanel';
 import type { RunFilter } from './views/runFilter';
 import type { ItemSpec } from './views/runsTreeItems';
+import type { UiPanelInfo } from './views/uiPanel';
 
-export type { CardPanelInfo, ItemSpec, RunFilter };
+export type { CardPanelInfo, ItemSpec, RunFilter, UiPanelInfo };
 
 /** The Runs view, read the way a user sees it. */
 export interface RunsViewApi {
@@ -51,6 +52,8 @@ export interface MetaflowStudioApi {
   runs: RunsViewApi;
   /** Runs started from the editor (run form, last values, resume). */
   runFlow: RunFlowApi;
+  /** The open UI panels (Open run, Compare runs, Show lineage), oldest first. */
+  uiPanels(): UiPanelInfo[];
   /** Time spent in activate(), in milliseconds. */
   activationMillis: number;
 }

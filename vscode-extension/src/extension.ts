@@ -13,6 +13,7 @@ import { registerRunsCommands } from './commands/runs';
 import { registerServerCommands } from './commands/server';
 import { registerShowDag } from './commands/showDag';
 import { registerShowLatestCard } from './commands/showLatestCard';
+import { registerUiCommands } from './commands/uiPanels';
 import { CONFIG_SECTION, OUTPUT_CHANNEL_NAME } from './common/constants';
 import { onFirstFlowDocument } from './common/flowWatcher';
 import { PythonInterpreters } from './common/python';
@@ -26,6 +27,7 @@ import { FailureDocuments } from './views/failureDocuments';
 import { LogDocuments, logUri } from './views/logDocuments';
 import { RunsTree } from './views/runsTree';
 import { ServerStatusBar } from './views/statusBar';
+import { UiPanels } from './views/uiPanel';
 
 let stopServer: (() => Promise<void>) | undefined;
 
@@ -48,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
   const logs = new LogDocuments(server);
   const failures = new FailureDocuments(server);
   const cards = new CardPanel();
+  const uiPanels = new UiPanels({ extensionUri: context.extensionUri, server, log });
   stopServer = () => server.dispose();
 
   context.subscriptions.push(
@@ -64,6 +67,8 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
     ...registerRunsCommands({ server, tree: runs, logs, failures, cards, dag }),
     ...registerFilterCommands(runs),
     registerShowLatestCard(server, cards),
+    uiPanels,
+    ...registerUiCommands({ server, tree: runs, panels: uiPanels }),
     ...runFlow.disposables,
     ...registerDebugging({ server, tree: runs, log }),
     ...registerServerCommands(server, log),
@@ -95,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
       cardPanel: () => cards.snapshot(),
     },
     runFlow: runFlow.api,
+    uiPanels: () => uiPanels.snapshot(),
     activationMillis,
   };
 }

@@ -3,28 +3,15 @@
  * page with only `<div id="app">` and the two asset links) and by VS Code webviews. Picks
  * the transport: VS Code's postMessage when `acquireVsCodeApi` exists, else HTTP + WebSocket.
  */
-import type { StudioApi } from './api';
-import { hostApi, httpApi } from './api';
+import { httpApi } from './api';
 import { mountApp } from './app';
-
-function vscodeApi(): StudioApi | null {
-  const acquire = globalThis.acquireVsCodeApi;
-  if (typeof acquire !== 'function') return null;
-  const vscode = acquire();
-  const mount = document.getElementById('app');
-  return hostApi(
-    {
-      post: (message) => vscode.postMessage(message),
-      onMessage: (handler) => window.addEventListener('message', (event: MessageEvent<unknown>) => handler(event.data)),
-    },
-    // The extension may name a base URL it serves cards from (data-card-base on #app).
-    mount?.dataset.cardBase !== undefined ? { cardBase: mount.dataset.cardBase } : {},
-  );
-}
+import { webviewApi } from './vscodeHost';
 
 function start(): void {
   const mount = document.getElementById('app') ?? document.body;
-  mountApp(mount, vscodeApi() ?? httpApi());
+  const acquire = globalThis.acquireVsCodeApi;
+  // In a webview: postMessage, the extension's first route, links and `rendered` reports.
+  mountApp(mount, typeof acquire === 'function' ? webviewApi(acquire(), mount) : httpApi());
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });

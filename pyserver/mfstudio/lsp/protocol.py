@@ -39,6 +39,10 @@ __all__ = [
     "SHOW_LATEST_CARD_COMMAND",
     "SOURCE",
     "TASKS",
+    "UI_EVENT",
+    "UI_GET",
+    "UI_SUBSCRIBE",
+    "UI_UNSUBSCRIBE",
     "UNWATCH_RUN",
     "WATCH_RUN",
     "FlowGraphChangedParams",
@@ -122,6 +126,19 @@ RUN_STATE = "metaflow/runState"
 """Notification ``{watch_id, launch_id: str | null, state: RunState}`` (media/src/protocol.ts)."""
 RUN_FLOW_COMMAND = "metaflow.runFlow"
 """Client-side command of the "Run flow…" lens above each flow: ``[uri, flowName]``."""
+
+# The UI panels ("Open run", "Compare runs", "Show lineage"): the UI API of docs/ui-api.md
+# over the language server (mfstudio.lsp.ui over mfstudio.ui.api and mfstudio.ui.live).
+UI_GET = "metaflow/uiGet"
+"""``{path, root?}`` -> ``{"status": int, "body": {...}}``: the UI API's GET route ``path``
+(``/api/run/F/R``, query string included), as the standalone server answers it."""
+UI_SUBSCRIBE = "metaflow/uiSubscribe"
+"""``{id, message, root?}`` -> ``{"id"}``: ``message`` is the page's ``subscribe`` message
+(``{type, id, topic, ...}``); its events arrive as ``metaflow/uiEvent`` under ``id``."""
+UI_UNSUBSCRIBE = "metaflow/uiUnsubscribe"
+"""``{id}`` -> ``{"stopped": bool}``: the subscription's watches are released."""
+UI_EVENT = "metaflow/uiEvent"
+"""Notification ``{id, event}``: ``event`` is the subscription's message, unchanged."""
 
 RUN_METHODS = (
     LIST_FLOWS,

@@ -296,6 +296,12 @@ class RunQueries:
             datastores.append(entry)
         return {"datastores": datastores}
 
+    def backend(self, root: str | None, candidates: Sequence[str]) -> QueryBackend:
+        """The kept backend of ``root``, else of the first datastore among ``candidates``
+        (raises QueryFailedError saying where none was found). Blocking: call it in
+        :meth:`run`."""
+        return self._backend(root, list(candidates))
+
     def _backend(self, root: str | None, candidates: list[str]) -> QueryBackend:
         if root is None:
             roots = datastore_roots(candidates)

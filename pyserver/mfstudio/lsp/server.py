@@ -27,6 +27,7 @@ from mfstudio.lsp import (
     rename,
     run_flow,
     symbols,
+    ui,
 )
 from mfstudio.lsp.errors import InvalidParamsError, RequestError
 from mfstudio.lsp.language_server import MetaflowLanguageServer
@@ -96,6 +97,7 @@ def _register_runs(server: MetaflowLanguageServer) -> None:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: MetaflowLanguageServer, params: None) -> None:
         runs.close()
+        panels.close()
         queries.close()
 
     def register(method: str) -> None:
@@ -107,6 +109,7 @@ def _register_runs(server: MetaflowLanguageServer) -> None:
     for method in RUN_METHODS:
         register(method)
     runs = run_flow.register(server, queries, _datastore_candidates, _answers_errors_async)
+    panels = ui.register(server, queries, _datastore_candidates, _answers_errors_async)
 
     @server.feature(FIND_FLOW)
     @_answers_errors_async

@@ -38,6 +38,9 @@ export const Commands = {
   revealStep: 'metaflow.runs.revealStep',
   showStepInDag: 'metaflow.runs.showStepInDag',
   showCard: 'metaflow.runs.showCard',
+  openRun: 'metaflow.openRun',
+  compareRuns: 'metaflow.compareRuns',
+  showLineage: 'metaflow.showLineage',
 } as const;
 
 /** Context keys set for `when` clauses in package.json. */

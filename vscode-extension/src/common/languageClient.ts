@@ -25,6 +25,7 @@ import {
 } from './protocol';
 import { RUN_OUTPUT_NOTIFICATION, RUN_STATE_NOTIFICATION } from './runFlowProtocol';
 import type { LaunchPlan } from './serverLaunch';
+import { UI_EVENT_NOTIFICATION } from './uiProtocol';
 
 export type ConnectionState = 'starting' | 'running' | 'stopped';
 
@@ -34,7 +35,7 @@ export interface ConnectionHooks {
   closed(): 'restart' | 'stop';
   stateChanged(state: ConnectionState): void;
   flowGraphChanged(uri: vscode.Uri, version: number): void;
-  /** A run notification (metaflow/runOutput, metaflow/runState), params as sent. */
+  /** A run notification (metaflow/runOutput, metaflow/runState, metaflow/uiEvent), params as sent. */
   runNotification(method: string, params: unknown): void;
 }
 
@@ -98,7 +99,7 @@ export function createConnection(plan: LaunchPlan, hooks: ConnectionHooks): Serv
     },
   };
   const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
-  for (const method of [RUN_OUTPUT_NOTIFICATION, RUN_STATE_NOTIFICATION]) {
+  for (const method of [RUN_OUTPUT_NOTIFICATION, RUN_STATE_NOTIFICATION, UI_EVENT_NOTIFICATION]) {
     client.onNotification(method, (params: unknown) => hooks.runNotification(method, params));
   }
   client.onNotification(FLOW_GRAPH_CHANGED_NOTIFICATION, (params: FlowGraphChangedParams) => {

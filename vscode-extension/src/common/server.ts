@@ -13,6 +13,7 @@ import type { FlowGraph } from './protocol';
 import type { RunFlowMethod, RunFlowParams, RunFlowResults } from './runFlowProtocol';
 import type { ParamsOf, ResultOf, RunMethod, RunsSource } from './runsProtocol';
 import type { PythonInterpreters } from './python';
+import type { UiMethod, UiRequestTypes } from './uiProtocol';
 import { planLaunch, type LaunchPlan } from './serverLaunch';
 import { showServerProblem } from './serverProblem';
 
@@ -57,7 +58,8 @@ export class MetaflowServer implements vscode.Disposable, RunsSource {
   /** The server re-analysed a document and its graph changed. */
   readonly onDidChangeFlowGraph = this.graphChangedEmitter.event;
   private readonly runNotificationEmitter = new vscode.EventEmitter<{ method: string; params: unknown }>();
-  /** metaflow/runOutput and metaflow/runState from the server (runs/runSessions.ts reads them). */
+  /** metaflow/runOutput and metaflow/runState from the server (runs/runSessions.ts reads
+   * them), and metaflow/uiEvent (views/uiPanel.ts). */
   readonly onRunNotification = this.runNotificationEmitter.event;
 
   constructor(
@@ -141,6 +143,15 @@ export class MetaflowServer implements vscode.Disposable, RunsSource {
       return Promise.reject(this.notRunning());
     }
     return connection.request<RunFlowResults[M]>(method, params);
+  }
+
+  /** A UI panel request (uiProtocol.ts): a UI API route or a live subscription. */
+  ui<M extends UiMethod>(method: M, params: UiRequestTypes[M][0]): Promise<UiRequestTypes[M][1]> {
+    const connection = this.connection;
+    if (connection === undefined || !this.isRunning) {
+      return Promise.reject(this.notRunning());
+    }
+    return connection.request<UiRequestTypes[M][1]>(method, params);
   }
 
   private notRunning(): Error {

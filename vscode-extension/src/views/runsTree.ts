@@ -51,7 +51,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
 
   constructor(private readonly deps: RunsTreeDeps) {
     this.filterValue = normaliseFilter(deps.state.get(FILTER_KEY));
-    this.view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true, canSelectMany: true });
     this.showFilter();
     this.disposables.push(
       this.view,
