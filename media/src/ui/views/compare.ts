@@ -119,7 +119,8 @@ function artifactRow(a: ComparedArtifact): HTMLTableRowElement {
     if (delta) td.append(html('span', { class: `ui-delta ui-delta--${delta.sign > 0 ? 'up' : delta.sign < 0 ? 'down' : 'same'}`, 'data-testid': 'delta' }, ` ${delta.text}`));
     row.append(td);
   });
-  row.append(cell(numbers && numbers.some((n) => n !== null) ? chart(numbers) : null, 'ui-compare__chart'));
+  // A chart compares: it needs a number from at least two runs.
+  row.append(cell(numbers && numbers.filter((n) => n !== null).length >= 2 ? chart(numbers) : null, 'ui-compare__chart'));
   return row;
 }
 
