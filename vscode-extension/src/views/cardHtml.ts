@@ -11,6 +11,7 @@
  * `default-src 'none'` with no `connect-src` leaves it no network (images and fonts only as
  * `data:` URIs, as Metaflow embeds them). No local server is involved.
  */
+import { escapeHtml } from './dagHtml';
 import type { CardInfo } from '../common/runsProtocol';
 
 export const CARD_CSP = [
@@ -22,10 +23,7 @@ export const CARD_CSP = [
   'frame-src about:',
 ].join('; ');
 
-/** Escapes text for an HTML attribute value or text content. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeHtml };
 
 /** A card's heading: its type, and its id when it has one. */
 export function cardTitle(card: CardInfo): string {

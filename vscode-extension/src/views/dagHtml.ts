@@ -43,12 +43,15 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-export function buildDagHtml(inputs: DagHtmlInputs): string {
+/**
+ * The shell every panel loads: its stylesheet, one mount element, its script, under the
+ * strict CSP. `mount` is the mount element's attributes, already escaped by the caller.
+ */
+export function webviewPage(inputs: DagHtmlInputs, mount: string): string {
   if (!/^[A-Za-z0-9+/_=-]+$/.test(inputs.nonce)) {
     throw new Error('A CSP nonce must be base64 characters only.');
   }
   const csp = escapeHtml(contentSecurityPolicy(inputs.cspSource, inputs.nonce));
-  const title = escapeHtml(inputs.title);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -56,12 +59,16 @@ export function buildDagHtml(inputs: DagHtmlInputs): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeHtml(inputs.styleUri)}">
-<title>${title}</title>
+<title>${escapeHtml(inputs.title)}</title>
 </head>
 <body>
-<div id="root" role="application" aria-label="${title}"></div>
+<div ${mount}></div>
 <script nonce="${inputs.nonce}" src="${escapeHtml(inputs.scriptUri)}"></script>
 </body>
 </html>
 `;
+}
+
+export function buildDagHtml(inputs: DagHtmlInputs): string {
+  return webviewPage(inputs, `id="root" role="application" aria-label="${escapeHtml(inputs.title)}"`);
 }
