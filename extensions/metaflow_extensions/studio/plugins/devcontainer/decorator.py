@@ -19,8 +19,8 @@ from metaflow.decorators import StepDecorator
 from metaflow.exception import MetaflowException
 from metaflow.metadata_provider.metadata import MetaDatum
 
+from . import backends, engine, policy
 from . import config as dc_config
-from . import engine, policy
 from .errors import DevcontainerError
 from .launcher import IN_CONTAINER_ENV, LaunchSpec, command_prefix
 
@@ -41,7 +41,8 @@ class DevcontainerDecorator(StepDecorator):
     Parameters: config (path to a devcontainer.json; default: the repository's
     .devcontainer/), image (a local image; overrides config), cpu, memory (MB or "512m"),
     gpu (refused: no GPU runtime), timeout (seconds), network ("none" | "bridge" | "host"),
-    user, pids, read_only_root, mounts_read_only, writable (in-container tmpfs paths).
+    user, pids, read_only_root, mounts_read_only, writable (in-container tmpfs paths),
+    backend ("docker" | "devpod" | "daytona"; default: METAFLOW_DEVCONTAINER_BACKEND or docker).
     """
 
     name = "devcontainer"
@@ -58,6 +59,7 @@ class DevcontainerDecorator(StepDecorator):
         "read_only_root": None,
         "mounts_read_only": None,
         "writable": None,
+        "backend": None,
     }
     _POLICY_ATTRIBUTES = (
         "cpu",
@@ -97,6 +99,7 @@ class DevcontainerDecorator(StepDecorator):
                 f"{where} mounts the local datastore into the container; run with "
                 f"--datastore=local (got --datastore={flow_datastore.TYPE})."
             )
+        self._backend = backends.resolve_name(self.attributes["backend"], where)
         flow_dir = Path(inspect.getfile(type(flow))).resolve().parent
         if self.attributes["config"]:
             path = Path(self.attributes["config"])
@@ -136,19 +139,43 @@ class DevcontainerDecorator(StepDecorator):
         self._timeout = float(timeout) if timeout is not None else None
 
     def runtime_init(self, flow: Any, graph: Any, package: Any, run_id: str) -> None:
-        config_path = str(self._config.path) if self._config is not None else None
-        key = (self.attributes["image"], config_path)
         try:
-            if self.attributes["gpu"] or key not in self._images:
-                client = engine.connect()
-                if self.attributes["gpu"]:
-                    engine.check_gpu(client, self.attributes["gpu"])
-                if key not in self._images:
-                    image = engine.resolve_image(client, self.attributes["image"], self._config)
-                    self._images[key] = image
+            backend = backends.create(self._backend)
+            backend.check()  # a missing tool or credential fails the run before any task
+            if backend.uses_local_engine:
+                self._image = self._local_image()
+            else:
+                self._image = self._remote_image()
         except DevcontainerError as ex:
             raise DevcontainerException(f"step *{self._step}*: {ex}") from ex
-        self._image = self._images[key]
+
+    def _local_image(self) -> str:
+        """The image on the local engine: checked, built or committed once per run."""
+        config_path = str(self._config.path) if self._config is not None else None
+        key = (self.attributes["image"], config_path)
+        if self.attributes["gpu"] or key not in self._images:
+            client = engine.connect()
+            if self.attributes["gpu"]:
+                engine.check_gpu(client, self.attributes["gpu"])
+            if key not in self._images:
+                image = engine.resolve_image(client, self.attributes["image"], self._config)
+                self._images[key] = image
+        return self._images[key]
+
+    def _remote_image(self) -> str:
+        """An image name the remote service resolves itself: nothing is built locally."""
+        config = self._config
+        if config is not None and (config.dockerfile is not None or config.post_create_command):
+            raise DevcontainerError(
+                f'{config.path}: backend="{self._backend}" takes an image name; a "build" or '
+                "postCreateCommand is built only on the local engine. Give an image= the "
+                f"{self._backend} service knows, or use the docker/devpod backend."
+            )
+        if self.attributes["gpu"]:
+            raise DevcontainerError(f'gpu= is not supported with backend="{self._backend}".')
+        if self.attributes["image"]:
+            return str(self.attributes["image"])
+        return config.image if config is not None and config.image else engine.default_image()
 
     def runtime_step_cli(
         self, cli_args: Any, retry_count: int, max_user_code_retries: int, ubf_context: Any
@@ -164,6 +191,7 @@ class DevcontainerDecorator(StepDecorator):
             env={**self._env, "MFSTUDIO_DEVCONTAINER_IMAGE": self._image},
             mounts=mounts,
             timeout=self._timeout,
+            backend=self._backend,
         )
         cli_args.entrypoint = [*command_prefix(spec), *cli_args.entrypoint]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from . import engine
+from . import backends, engine
 from .errors import DevcontainerError
 from .policy import SandboxPolicy
 
@@ -45,6 +45,7 @@ class LaunchSpec:
     # [host path, container path, read_only] from devcontainer.json "mounts"
     mounts: list[tuple[str, str, bool]] = field(default_factory=list)
     timeout: float | None = None
+    backend: str = backends.DEFAULT_BACKEND
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, separators=(",", ":"))
@@ -154,10 +155,10 @@ def _cancel(signum: int, frame: FrameType | None) -> None:
     raise _Cancelled(signal.Signals(signum).name)
 
 
-def _start_watchdog(container_id: str) -> subprocess.Popen[bytes]:
-    """A detached helper that removes the container if this process is SIGKILLed."""
+def _start_watchdog(backend: str, handle: str) -> subprocess.Popen[bytes]:
+    """A detached helper that removes the sandbox if this process is SIGKILLed."""
     return subprocess.Popen(
-        [sys.executable, "-m", f"{__package__}.watchdog", str(os.getpid()), container_id],
+        [sys.executable, "-m", f"{__package__}.watchdog", str(os.getpid()), handle, backend],
         start_new_session=True,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -180,21 +181,20 @@ def launch(spec: LaunchSpec, argv: list[str]) -> int:
             del tail[:-4096]
 
     box = task_container(spec, argv, Path.cwd())
-    client = engine.connect()
+    backend = backends.create(spec.backend)
+    backend.check()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _cancel)
-    container = None
     watchdog = None
     try:
-        container = engine.create(client, box)
-        watchdog = _start_watchdog(container.id)
-        outcome = engine.run(container, spec.timeout, on_output)
+        handle = backend.prepare(box)
+        watchdog = _start_watchdog(spec.backend, handle)
+        outcome = backend.run(box, spec.timeout, on_output)
     except _Cancelled as ex:
         print(f"@devcontainer: cancelled ({ex}); container removed.", file=sys.stderr)
         return 130
     finally:
-        if container is not None:
-            engine.remove(container)
+        backend.cleanup()
         if watchdog is not None:
             watchdog.terminate()
     message = explain(outcome, spec, box.policy, tail.decode(errors="replace"))

@@ -60,6 +60,21 @@ class SandboxPolicy:
             options["pids_limit"] = self.pids
         return options
 
+    def run_args(self) -> list[str]:
+        """The same settings as `docker run` flags (devcontainer.json runArgs, for DevPod)."""
+        args = [f"--network={self.network}", "--cap-drop=ALL"]
+        args += ["--security-opt=no-new-privileges", f"--user={self.effective_user()}"]
+        if self.read_only_root:
+            args.append("--read-only")
+            args += [f"--tmpfs={path}:rw,exec,nosuid,size=1g" for path in self.writable]
+        if self.memory:
+            args += [f"--memory={self.memory}", f"--memory-swap={self.memory}"]
+        if self.cpu:
+            args.append(f"--cpus={self.cpu:g}")
+        if self.pids:
+            args.append(f"--pids-limit={self.pids}")
+        return args
+
 
 def normalize_memory(value: Any, where: str) -> str | None:
     """Metaflow style (an int of MB, as in @resources) or Docker style ("256m", "1g")."""

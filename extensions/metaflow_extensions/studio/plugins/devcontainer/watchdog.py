@@ -1,4 +1,4 @@
-"""Removes a task's container when its launcher dies without cleaning up (SIGKILL).
+"""Removes a task's sandbox when its launcher dies without cleaning up (SIGKILL).
 
 The runtime SIGKILLs tasks that do not stop within 5 s of a Ctrl-C; a handler cannot run then,
 so this detached process polls the launcher's pid and removes the container once it is gone.
@@ -7,7 +7,6 @@ The launcher terminates this process when it cleaned up itself.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import time
@@ -24,13 +23,15 @@ def _alive(pid: int) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    pid, container_id = int(argv[0]), argv[1]
+    """argv: launcher pid, sandbox handle, backend name (docker when absent)."""
+    pid, handle = int(argv[0]), argv[1]
+    backend = argv[2] if len(argv) > 2 else "docker"
     while _alive(pid) and os.getppid() == pid:
         time.sleep(0.5)
-    import docker  # type: ignore[import-untyped]  # only once there is something to clean up
+    # Imported only once there is something to clean up: the backend's SDK is slow to load.
+    from .backends import create
 
-    with contextlib.suppress(docker.errors.NotFound):
-        docker.from_env().containers.get(container_id).remove(force=True)
+    create(backend).discard(handle)
     return 0
 
 
