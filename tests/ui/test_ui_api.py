@@ -69,6 +69,12 @@ def test_flows_and_the_app_shell(client: httpx2.Client, query_runs: QueryRuns) -
     assert script.headers["content-type"].startswith("text/javascript")
     assert client.get("/assets/ui.css").headers["content-type"].startswith("text/css")
     assert client.get("/assets/nothing.js").status_code == 404
+    # The bundle goes out gzipped to browsers that accept it (a fresh page's main wait),
+    # byte for byte the same script once inflated; plain to clients that do not.
+    packed = client.get("/assets/ui.js", headers={"accept-encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip" and packed.text == script.text
+    plain = client.get("/assets/ui.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == script.content
 
 
 def test_runs_with_filters_search_and_paging(client: httpx2.Client, query_runs: QueryRuns) -> None:
