@@ -56,8 +56,18 @@ model.predict([[5.1, 3.5, 1.4, 0.2]])
 """
 
 
+MODEL = ["model", "feature_names", "class_names"]
+
+
 def train_and_export(folder: Path) -> tuple[str, str]:
     """References of predict (model bound) and echo (nothing bound)."""
+    refs = train_and_bind(folder, {"predict": ("package", MODEL), "echo": ("echo", [])})
+    return refs["predict"], refs["echo"]
+
+
+def train_and_bind(folder: Path, functions: dict[str, tuple[str, list[str]]]) -> dict[str, str]:
+    """Run TrainFlow in ``folder``, then bind each predict_fn function named in
+    ``functions`` (name -> (subfolder to export to, artifacts)) in a fresh process."""
     env = metaflow_env(folder)
     flow = folder / FLOW.name
     flow.write_bytes(FLOW.read_bytes())
@@ -73,12 +83,12 @@ def train_and_export(folder: Path) -> tuple[str, str]:
         "import sys, metaflow, predict_fn\n"
         f"metaflow.metadata('local@{folder}'); metaflow.namespace(None)\n"
         f"task = metaflow.Flow('TrainFlow')['{run_id}']['train'].task\n"
-        "fn = metaflow.JsonFunction(predict_fn.predict, task=task,"
-        " artifacts=['model', 'feature_names', 'class_names'])\n"
-        f"print(fn.export('{(folder / 'package').as_uri()}'))\n"
-        "echo = metaflow.JsonFunction(predict_fn.echo, task=task, artifacts=[])\n"
-        f"print(echo.export('{(folder / 'echo').as_uri()}'))\n"
     )
+    for name, (sub, artifacts) in functions.items():
+        bind += (
+            f"fn = metaflow.JsonFunction(predict_fn.{name}, task=task, artifacts={artifacts!r})\n"
+            f"print(fn.export('{(folder / sub).as_uri()}'))\n"
+        )
     env["PYTHONPATH"] = str(ROOT / "test-fixtures" / "functions")
     out = subprocess.run(
         [sys.executable, "-c", bind],
@@ -88,8 +98,8 @@ def train_and_export(folder: Path) -> tuple[str, str]:
         capture_output=True,
         text=True,
     )
-    predict_ref, echo_ref = out.stdout.strip().splitlines()[-2:]
-    return predict_ref, echo_ref
+    lines = out.stdout.strip().splitlines()[-len(functions) :]
+    return dict(zip(functions, lines, strict=True))
 
 
 def children_cpu() -> float:

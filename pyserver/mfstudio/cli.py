@@ -27,6 +27,7 @@ from typing import TextIO
 
 from mfstudio import __version__
 from mfstudio.cli_devcontainer import register as register_devcontainer_command
+from mfstudio.cli_function import register as register_function_command
 from mfstudio.cli_insight import register as register_insight_commands
 from mfstudio.cli_query import register as register_query_commands
 from mfstudio.cli_ui import register as register_ui_command
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_insight_commands(sub)
     register_ui_command(sub)
     register_devcontainer_command(sub)
+    register_function_command(sub)
 
     mcp = sub.add_parser(
         "mcp",

@@ -108,8 +108,8 @@ def test_functions_bad_references_get_clear_errors(exported: Exported, tmp_path:
     ref["package"]["url"] = (tmp_path / "nowhere").as_uri()
     with pytest.raises(PackageError, match=r"'manifest\.json' is missing"):
         function_from_json(json.dumps(ref))
-    ref["package"]["url"] = "s3://bucket/prefix"
-    with pytest.raises(PackageError, match="S3 packages arrive in a later increment"):
+    ref["package"]["url"] = "ftp://host/predict"
+    with pytest.raises(PackageError, match="unsupported package location"):
         function_from_json(json.dumps(ref))
-    with pytest.raises(ValueError, match="backend 'ray' is not available yet; available: local"):
-        function_from_json(exported.predict_ref, backend="ray")
+    with pytest.raises(ValueError, match="backend 'spark' is not available yet; available: local"):
+        function_from_json(exported.predict_ref, backend="spark")

@@ -114,7 +114,7 @@ def test_functions_unsupported_hint_names_the_parameter() -> None:
 
 def test_functions_decorator_rejects_non_functions() -> None:
     with pytest.raises(FunctionSignatureError, match="plain function"):
-        json_function(print)  # type: ignore[arg-type]
+        json_function(len)  # type: ignore[arg-type]  (not print: importing Ray wraps it)
 
 
 class _CountingSource:
@@ -157,3 +157,42 @@ def test_functions_broken_extension_never_breaks_import_metaflow() -> None:
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "Metaflow Functions could not load (ModuleNotFoundError" in proc.stdout
+
+
+class _Row(TypedDict):
+    x: float
+
+
+def test_functions_batch_function_schemas_describe_one_record() -> None:
+    @json_function(batch=True)
+    def double(data: list[_Row], params: FunctionParameters) -> list[float]:
+        return [2 * r["x"] for r in data]
+
+    assert double.batch
+    assert double.input_schema["properties"] == {"x": {"type": "number"}}
+    assert double.output_schema == {"type": "number"}
+    assert double.call_one({"x": 2.0}, None) == 4.0  # type: ignore[arg-type]
+    assert double.call_many([{"x": 1.0}, {"x": 3.0}], None) == [2.0, 6.0]  # type: ignore[arg-type]
+
+    @json_function(batch=True)
+    def short(data: list[dict], params: FunctionParameters) -> list[dict]:
+        return data[:1]
+
+    with pytest.raises(TypeError, match="one result per record: got 1 results for 2 records"):
+        short.call_many([{}, {}], None)  # type: ignore[arg-type]
+
+
+def test_functions_batch_function_must_take_and_return_lists() -> None:
+    with pytest.raises(
+        FunctionSignatureError, match=r"batch=True\) .*parameter 'rows' must be a list"
+    ):
+
+        @json_function(batch=True)
+        def f(rows: dict, params: FunctionParameters) -> list[dict]:
+            return [rows]
+
+    with pytest.raises(FunctionSignatureError, match="the return value must be a list"):
+
+        @json_function(batch=True)
+        def g(rows: list[dict], params: FunctionParameters) -> dict:
+            return {}

@@ -19,7 +19,7 @@ except Exception as _error:  # pragma: no cover - only when the extension itself
     class JsonFunction(FunctionParameters):  # type: ignore[no-redef]
         pass
 
-    def json_function(*_args: object, **_kwargs: object) -> None:  # type: ignore[misc]
+    def json_function(*_args: object, **_kwargs: object) -> None:  # type: ignore[no-redef]
         raise ImportError(FunctionParameters.why)  # type: ignore[attr-defined]
 
     function_from_json = json_function  # type: ignore[assignment]

@@ -72,11 +72,13 @@ class JsonFunction:
 
     def __call__(self, data: Any) -> Any:
         """Call in this process, with JSON in and out (as every backend does)."""
-        result = self.spec(_json_roundtrip(data), self.params)
+        result = self.spec.call_one(_json_roundtrip(data), self.params)
         return _json_roundtrip(result)
 
     def map(self, records: list[Any]) -> list[Any]:
-        return [self(r) for r in records]
+        """Results in order (a batch function is called once with all of them)."""
+        results = self.spec.call_many(_json_roundtrip(list(records)), self.params)
+        return list(_json_roundtrip(results))
 
     @property
     def reference(self) -> str:
@@ -88,7 +90,7 @@ class JsonFunction:
         return self._reference
 
     def export(self, url: str) -> str:
-        """Write the package to ``url`` (``file:///dir``) and return its reference."""
+        """Write the package to ``url`` (``file:///dir``, ``s3://bucket/prefix``); its reference."""
         self._reference = self._write(store_for_url(url), *self._package())
         return self._reference
 

@@ -9,6 +9,7 @@
     │   └── PythonVersionMismatchError  the package needs another Python than is available here
     ├── EnvironmentBuildError           the function's environment could not be built
     ├── WorkerError                     the worker process died or spoke nonsense
+    ├── BackendUnavailableError         a backend's optional library is not installed (ImportError)
     └── FunctionCallError               the function raised: carries the remote type and message
 
 Every message says what failed, where (function, artifact, file) and what to do.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 __all__ = [
     "ArtifactNotFoundError",
+    "BackendUnavailableError",
     "EnvironmentBuildError",
     "EnvironmentBuildWarning",
     "FunctionCallError",
@@ -87,6 +89,10 @@ class EnvironmentBuildWarning(UserWarning):
 
 class WorkerError(FunctionsError):
     """The worker process exited or answered outside the protocol."""
+
+
+class BackendUnavailableError(FunctionsError, ImportError):
+    """A backend needs a library that is not installed (e.g. ``ray`` for ``backend="ray"``)."""
 
 
 class FunctionCallError(FunctionsError):

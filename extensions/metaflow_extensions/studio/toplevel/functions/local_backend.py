@@ -7,6 +7,7 @@ are serialized: one call in flight per worker (use several functions for paralle
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import json
 import os
@@ -19,7 +20,9 @@ from typing import Any
 from .errors import FunctionCallError, WorkerError
 from .package import FunctionInfo
 
-__all__ = ["LocalFunction"]
+__all__ = ["LocalFunction", "Outcome"]
+
+Outcome = tuple[bool, Any]  # (True, result) or (False, {"type", "message", "traceback"})
 
 WORKER_MODULE = "metaflow_extensions.studio.toplevel.functions.worker"
 # extensions/ (the folder holding metaflow_extensions/): the runtime the worker imports.
@@ -63,6 +66,7 @@ class LocalFunction:
         self.pid: int = hello["pid"]
         self.python: str = hello["python"]
         self.executable: str = hello["executable"]
+        self.batch: bool = bool(hello.get("batch", False))
 
     def __call__(self, data: Any) -> Any:
         return self._request("call", data)
@@ -71,6 +75,57 @@ class LocalFunction:
         """Results for ``records`` in order, in one round trip to the worker."""
         result: list[Any] = self._request("map", list(records))
         return result
+
+    def each(self, records: list[Any]) -> list[Outcome]:
+        """One outcome per record, in one round trip: ``(True, result)`` or ``(False, error)``
+        with ``error`` the remote ``{"type", "message", "traceback"}``. For servers that group
+        independent requests: one failing record does not fail the others."""
+        raw: list[dict[str, Any]] = self._request("each", list(records))
+        return _outcomes(raw)
+
+    async def each_async(self, records: list[Any]) -> list[Outcome]:
+        """``each`` awaited on the running event loop, without a thread (a server's
+        latency: no hop to a thread and back). One call at a time per worker, and not mixed
+        with the blocking calls while it runs (the server gives a worker to one batch)."""
+        loop = asyncio.get_running_loop()
+        self._next_id += 1
+        rid = self._next_id
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        out_fd = self._proc.stdout.fileno()
+        reply: asyncio.Future[bytes] = loop.create_future()
+        buffer = bytearray()
+
+        def readable() -> None:
+            chunk = os.read(out_fd, 1 << 16)
+            buffer.extend(chunk)
+            if (not chunk or buffer.endswith(b"\n")) and not reply.done():
+                reply.set_result(bytes(buffer))  # one request, one line (or EOF)
+
+        try:
+            self._proc.stdin.write(json.dumps({"id": rid, "op": "each", "data": records}) + "\n")
+            self._proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            raise self._died() from None
+        loop.add_reader(out_fd, readable)
+        try:
+            line = await reply
+        finally:
+            loop.remove_reader(out_fd)  # also when the caller gave up (timeout)
+        if not line:
+            raise self._died()
+        raw: list[dict[str, Any]] = self._result(json.loads(line), rid)
+        return _outcomes(raw)
+
+    def warm(self) -> None:
+        """Load every bound artifact now (unpickling imports the model's libraries), so the
+        first call is as fast as the next; FunctionCallError if one cannot be loaded."""
+        self._request("warm", None)
+
+    def kill(self) -> None:
+        """Stop the worker now, even mid-call (a stuck function); a pending call then fails."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
 
     def close(self) -> None:
         """Stop the worker (it exits when its stdin closes)."""
@@ -114,6 +169,9 @@ class LocalFunction:
             except (BrokenPipeError, ValueError):
                 raise self._died() from None
             reply = self._read()
+        return self._result(reply, rid)
+
+    def _result(self, reply: dict[str, Any], rid: int) -> Any:
         if reply.get("id") != rid and reply.get("id") is not None:
             raise WorkerError(f"function '{self.name}': reply for request {reply.get('id')}")
         if reply.get("ok"):
@@ -149,3 +207,7 @@ class LocalFunction:
         assert self._proc.stderr is not None
         for line in self._proc.stderr:
             self._stderr.append(line.rstrip("\n"))
+
+
+def _outcomes(raw: list[dict[str, Any]]) -> list[Outcome]:
+    return [(True, o["result"]) if o.get("ok") else (False, o.get("error", {})) for o in raw]

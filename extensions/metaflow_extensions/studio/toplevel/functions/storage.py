@@ -1,8 +1,8 @@
 """Where packages live: a small store interface, one implementation per URL scheme.
 
-A store holds the files of ONE package under a base URL (``file:///dir`` now; ``s3://bucket/
-prefix`` plugs in later as another ``PackageStore`` with the same four methods). Packages are
-written whole and read whole; integrity is checked by the package layer, not here.
+A store holds the files of ONE package under a base URL: ``file:///dir`` (``LocalDirStore``)
+or ``s3://bucket/prefix`` (``storage_s3.S3Store``). Packages are written whole and read whole;
+integrity is checked by the package layer, not here.
 """
 
 from __future__ import annotations
@@ -86,7 +86,9 @@ def store_for_url(url: str) -> PackageStore:
     if parsed.scheme == "":
         return LocalDirStore(Path(url).expanduser().resolve())
     if parsed.scheme == "s3":
-        raise PackageError(
-            f"{url}: S3 packages arrive in a later increment; export to file:///dir for now"
-        )
-    raise PackageError(f"{url}: unsupported package location (use file:///dir)")
+        from .storage_s3 import S3Store
+
+        return S3Store(parsed.netloc, unquote(parsed.path))
+    raise PackageError(
+        f"{url}: unsupported package location (use file:///dir or s3://bucket/prefix)"
+    )

@@ -11,6 +11,15 @@ with DIR an unpacked, verified package. It speaks JSON lines on stdin/stdout:
     caller -> {"id": 2, "op": "map", "data": [<record>, ...]}
     worker -> {"id": 2, "ok": true, "result": [<json>, ...]}
     errors -> {"id": n, "ok": false, "error": {"type", "message", "traceback"}, "index": i}
+    caller -> {"id": 3, "op": "each", "data": [<record>, ...]}
+    worker -> {"id": 3, "ok": true, "result": [{"ok": true, "result": <json>}
+                                               | {"ok": false, "error": {...}}, ...]}
+
+``{"op": "warm"}`` loads every bound artifact now (servers call it before saying ready, so
+the first request does not pay for unpickling the model and importing its libraries).
+``each`` is for servers that group independent requests: one outcome per record, so one
+failing record does not fail the others (except in a batch function, which is one call:
+its exception is every record's outcome). ``ready`` also says ``"batch": true|false``.
 
 The protocol owns the real stdout: anything the function prints goes to stderr.
 """
@@ -62,6 +71,7 @@ def main(argv: list[str]) -> int:
             "pid": os.getpid(),
             "python": sys.version,
             "executable": sys.executable,
+            "batch": spec.batch,
         },
     )
     for line in sys.stdin:
@@ -88,7 +98,12 @@ def _handle(spec: JsonFunctionSpec, params: FunctionParameters, line: str) -> di
         return {"id": None, "ok": False, "error": _describe(exc, "bad request: ")}
     if op == "call":
         try:
-            return {"id": rid, "ok": True, "result": _jsonable(spec(data, params))}
+            return {"id": rid, "ok": True, "result": _jsonable(spec.call_one(data, params))}
+        except Exception as exc:
+            return {"id": rid, "ok": False, "error": _describe(exc)}
+    if op == "map" and spec.batch:
+        try:
+            return {"id": rid, "ok": True, "result": _jsonable(spec.call_many(data, params))}
         except Exception as exc:
             return {"id": rid, "ok": False, "error": _describe(exc)}
     if op == "map":
@@ -99,11 +114,37 @@ def _handle(spec: JsonFunctionSpec, params: FunctionParameters, line: str) -> di
             except Exception as exc:
                 return {"id": rid, "ok": False, "error": _describe(exc), "index": index}
         return {"id": rid, "ok": True, "result": results}
+    if op == "each":
+        return {"id": rid, "ok": True, "result": _each(spec, params, data)}
+    if op == "warm":
+        try:
+            loaded = list(params)
+            for name in loaded:
+                params[name]  # loads it (once)
+            return {"id": rid, "ok": True, "result": loaded}
+        except Exception as exc:
+            return {"id": rid, "ok": False, "error": _describe(exc)}
     return {
         "id": rid,
         "ok": False,
         "error": {"type": "ValueError", "message": f"unknown op {op!r}"},
     }
+
+
+def _each(spec: JsonFunctionSpec, params: FunctionParameters, records: list[Any]) -> list[Any]:
+    if spec.batch:
+        try:
+            results = _jsonable(spec.call_many(records, params))
+        except Exception as exc:
+            return [{"ok": False, "error": _describe(exc)}] * len(records)
+        return [{"ok": True, "result": r} for r in results]
+    outcomes: list[Any] = []
+    for record in records:
+        try:
+            outcomes.append({"ok": True, "result": _jsonable(spec(record, params))})
+        except Exception as exc:
+            outcomes.append({"ok": False, "error": _describe(exc)})
+    return outcomes
 
 
 def _jsonable(value: Any) -> Any:
