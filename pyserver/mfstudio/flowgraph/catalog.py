@@ -17,6 +17,7 @@ import inspect
 import logging
 import sys
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -93,8 +94,11 @@ def _info(cls: Any, kind: DecoratorKind) -> DecoratorInfo:
 def _load() -> DecoratorCatalog:
     try:
         # Metaflow or an extension may print while importing; in the language server
-        # stdout is the JSON-RPC channel.
-        with contextlib.redirect_stdout(sys.stderr):
+        # stdout is the JSON-RPC channel. Deprecation warnings raised inside the import (e.g.
+        # PyYAML's `_yaml` shim, reached by Metaflow's vendored yaml) are the libraries'
+        # business: under `-W error` they would otherwise cost the user every default.
+        with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
             from metaflow import metaflow_config
             from metaflow.plugins import FLOW_DECORATORS, STEP_DECORATORS
     except Exception:  # Metaflow missing or broken: analyse without defaults
