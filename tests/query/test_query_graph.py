@@ -4,6 +4,7 @@ equal to the source analysis (`mfstudio graph --json`) and Metaflow's own `outpu
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,20 +69,36 @@ def test_graph_keeps_decorators_as_metaflow_saw_them(query_runs: QueryRuns) -> N
     assert _shape(graph) == _shape(analyze_file(flow_file).to_json())
 
 
-def test_graph_of_the_demo_run_matches_its_flow_file() -> None:
-    demo = ROOT / "test-fixtures" / "demo"
-    runs = sorted((demo / ".metaflow" / "TrainingFlow").glob("1*"))
-    if not runs:
-        pytest.skip("no demo runs here: scripts/demo_runs.py makes them (demo.sh)")
-    graph = api.run_graph(f"TrainingFlow/{runs[-1].name}", backend=LocalBackend.open(demo))
-    cli = subprocess.run(
-        [sys.executable, "-m", "mfstudio.cli", "graph", "--json", "flows/training_flow.py"],
-        cwd=demo,
+@pytest.fixture(scope="module")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo workspace with the runs the README's first command makes there
+    (scripts/demo_runs.py: a succeeded and a failed TrainingFlow run)."""
+    demo = tmp_path_factory.mktemp("demo") / "demo"
+    shutil.copytree(ROOT / "test-fixtures" / "demo" / "flows", demo / "flows")
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "demo_runs.py"), str(demo)],
+        env=metaflow_env(demo),
         capture_output=True,
         text=True,
+        timeout=300,
         check=True,
     )
-    assert _shape(graph) == _shape(json.loads(cli.stdout))
+    return demo
+
+
+def test_graph_of_the_demo_run_matches_its_flow_file(demo_copy: Path) -> None:
+    runs = sorted((demo_copy / ".metaflow" / "TrainingFlow").glob("1*"))
+    assert len(runs) == 2, runs
+    for run in runs:
+        graph = api.run_graph(f"TrainingFlow/{run.name}", backend=LocalBackend.open(demo_copy))
+        cli = subprocess.run(
+            [sys.executable, "-m", "mfstudio.cli", "graph", "--json", "flows/training_flow.py"],
+            cwd=demo_copy,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert _shape(graph) == _shape(json.loads(cli.stdout))
 
 
 def test_unknown_run_names_the_nearest(insight_runs: InsightRuns) -> None:
