@@ -13,10 +13,10 @@ import socket
 import threading
 from dataclasses import dataclass, fields
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .batching import Dispatcher, WorkerPool
+from .closing import ClosesOnExit
 from .errors import BackendUnavailableError
 from .local_backend import LocalFunction
 from .package import FunctionInfo
@@ -78,7 +78,7 @@ def _require_serving_libraries() -> None:
         raise BackendUnavailableError(f"{MISSING_SERVE} ({exc})") from None
 
 
-class FunctionServer:
+class FunctionServer(ClosesOnExit):
     """One function over HTTP: ``serve(host, port)`` or ``start()`` / ``close()``."""
 
     def __init__(
@@ -185,17 +185,6 @@ class FunctionServer:
             self._thread.join(timeout=30)
             self._thread = None
         self.pool.close()
-
-    def __enter__(self) -> FunctionServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<FunctionServer {self.name} {self.url or '(not serving)'}>"

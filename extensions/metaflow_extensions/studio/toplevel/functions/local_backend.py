@@ -14,9 +14,9 @@ import os
 import subprocess
 import threading
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
+from .closing import ClosesOnExit
 from .errors import FunctionCallError, WorkerError
 from .package import FunctionInfo
 
@@ -30,7 +30,7 @@ RUNTIME_ROOT = Path(__file__).resolve().parents[4]
 _DROPPED_ENV = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP", "__PYVENV_LAUNCHER__")
 
 
-class LocalFunction:
+class LocalFunction(ClosesOnExit):
     """A loaded function: ``fn(record)``, ``fn.map(records)``, ``fn.close()``."""
 
     def __init__(self, package_dir: Path, python: Path, info: FunctionInfo) -> None:
@@ -138,17 +138,6 @@ class LocalFunction:
             except (OSError, subprocess.TimeoutExpired):
                 proc.kill()
                 proc.wait()
-
-    def __enter__(self) -> LocalFunction:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __del__(self) -> None:
         if getattr(self, "_proc", None) is not None:

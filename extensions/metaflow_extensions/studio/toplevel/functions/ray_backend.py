@@ -20,9 +20,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
+from .closing import ClosesOnExit
 from .errors import BackendUnavailableError, FunctionCallError, WorkerError
 from .package import FunctionInfo
 from .progress import ProgressArg, reporter, wanted
@@ -100,7 +100,7 @@ def import_ray() -> Any:
     return ray
 
 
-class RayFunction:
+class RayFunction(ClosesOnExit):
     """A loaded function on a pool of Ray actors: ``fn(record)``, ``fn.map(records)``,
     ``fn.map_jsonl(src, dst)``, ``fn.close()`` (or ``with``)."""
 
@@ -187,17 +187,6 @@ class RayFunction:
         if self._owns_ray:
             self._owns_ray = False
             _RaySession.release(ray)
-
-    def __enter__(self) -> RayFunction:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<RayFunction {self.name} actors={len(self._actors)}>"
