@@ -41,6 +41,7 @@ for run in Flow(FLOW):
     params = Task(run.pathspec + "/_parameters/0", _namespace_check=False)
     runs.append({
         "id": run.id,
+        "created_ms": round(run.created_at.timestamp() * 1000),
         "user_tags": sorted(run.user_tags),
         "system_tags": sorted(run.system_tags),
         "finished": run.finished,
@@ -61,6 +62,18 @@ def client_runs(root: Path, flow: str) -> list[dict[str, Any]]:
     client's own order). Cached: call it only on datastores that no longer change."""
     runs: list[dict[str, Any]] = client_json(root, f"FLOW = {flow!r}\n" + _BODY)
     return runs
+
+
+def client_order(root: Path, flow: str) -> list[str]:
+    """Run ids newest first by the client's creation times. The client keeps them in
+    milliseconds, so it leaves runs started in the same millisecond in no defined order;
+    among those, newer ids come first (the order list_runs promises)."""
+    runs = sorted(client_runs(root, flow), key=lambda r: (-r["created_ms"], _id_key(r["id"])))
+    return [run["id"] for run in runs]
+
+
+def _id_key(run_id: str) -> tuple[int, int | str]:
+    return (0, -int(run_id)) if run_id.isdigit() else (1, run_id)
 
 
 def client_run(root: Path, pathspec: str) -> dict[str, Any]:

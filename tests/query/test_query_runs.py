@@ -22,7 +22,7 @@ from mfstudio.query.local.backend import LocalBackend
 from mfstudio.query.local.layout import is_run_id
 from mfstudio.query.local.run_order import RunOrder
 from mfstudio.query.model import RunInfo
-from query_client_view import client_run, client_runs
+from query_client_view import client_order, client_run, client_runs
 from runs_fixture import QueryRuns, metaflow_env
 
 FLOW = "QueryFlow"
@@ -88,7 +88,7 @@ def test_runs_match_the_client(query_runs: QueryRuns, resumed: tuple[Path, str])
     root, resume_run = resumed
     expected = client_runs(root, FLOW)
     runs = api.list_runs(FLOW, backend=backend_at(root)).runs
-    assert [r.run_id for r in runs] == [r["id"] for r in expected]  # newest first
+    assert [r.run_id for r in runs] == client_order(root, FLOW)  # newest first
     for info, want in zip(runs, expected, strict=True):
         assert info.tags == want["user_tags"]
         assert info.system_tags == want["system_tags"]
@@ -173,7 +173,7 @@ def test_paging_real_runs_is_disjoint_and_newest_first(resumed: tuple[Path, str]
         cursor = page.next_cursor
         if cursor is None:
             break
-    assert pages == [[r["id"]] for r in client_runs(root, FLOW)]
+    assert pages == [[run_id] for run_id in client_order(root, FLOW)]
 
 
 _KEPT_TOP = ("_meta", "_parameters", "end")
