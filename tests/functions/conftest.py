@@ -9,6 +9,8 @@ session pays for the build.
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -285,3 +287,30 @@ def predict_server(serve_refs: ServeRefs) -> Iterator[ServeProcess]:
         yield server
     finally:
         server.stop()
+
+
+_FRESH_CALLER = (
+    "import json, sys\n"
+    "from metaflow import function_from_json\n"
+    "ref, records = sys.stdin.read().split('\\n', 1)\n"
+    "with function_from_json(ref) as fn:\n"
+    "    print(json.dumps(fn.map(json.loads(records))))\n"
+)
+
+
+def map_in_fresh_process(reference: str, records: list[Any]) -> list[Any]:
+    """``function_from_json(reference).map(records)`` in a separate caller process (not the
+    one that bound the function, without our PYTHONPATH, from /), as a user would load it."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run(
+        [sys.executable, "-c", _FRESH_CALLER],
+        input=reference + "\n" + json.dumps(records),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    answer: list[Any] = json.loads(proc.stdout.splitlines()[-1])
+    return answer

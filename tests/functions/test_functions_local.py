@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import IRIS_RECORD, Exported
+from conftest import IRIS_RECORD, Exported, map_in_fresh_process
 from metaflow import function_from_json
 from metaflow_extensions.studio.toplevel.functions import FunctionCallError
 from metaflow_extensions.studio.toplevel.functions.package import functions_home
@@ -28,25 +25,7 @@ def test_functions_loaded_predictions_equal_in_process(exported: Exported) -> No
 
 def test_functions_fresh_process_loads_the_exported_folder(exported: Exported) -> None:
     """A separate caller (not the binding process) loads the package by its reference."""
-    script = (
-        "import json, sys\n"
-        "from metaflow import function_from_json\n"
-        "ref, records = sys.stdin.read().split('\\n', 1)\n"
-        "with function_from_json(ref) as fn:\n"
-        "    print(json.dumps(fn.map(json.loads(records))))\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        input=exported.predict_ref + "\n" + json.dumps(exported.records),
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd="/",
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.splitlines()[-1]) == exported.in_process
+    assert map_in_fresh_process(exported.predict_ref, exported.records) == exported.in_process
 
 
 def test_functions_exception_comes_back_typed_and_worker_survives(exported: Exported) -> None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import predict_fn
 import pytest
-from conftest import BOUND, Exported, S3Server
+from conftest import BOUND, Exported, S3Server, map_in_fresh_process
 from metaflow import JsonFunction, function_from_json
 from metaflow_extensions.studio.toplevel.functions import PackageError, PackageIntegrityError
 
@@ -43,25 +40,7 @@ def test_functions_s3_export_has_every_file_and_the_folder_hash(
 def test_functions_s3_loaded_in_a_fresh_process_predicts_as_in_process(
     s3: S3Server, s3_ref: tuple[str, str], exported: Exported
 ) -> None:
-    script = (
-        "import json, sys\n"
-        "from metaflow import function_from_json\n"
-        "ref, records = sys.stdin.read().split('\\n', 1)\n"
-        "with function_from_json(ref) as fn:\n"
-        "    print(json.dumps(fn.map(json.loads(records))))\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        input=s3_ref[0] + "\n" + json.dumps(exported.records),
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd="/",
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.splitlines()[-1]) == exported.in_process
+    assert map_in_fresh_process(s3_ref[0], exported.records) == exported.in_process
 
 
 def test_functions_s3_tampered_object_is_refused(s3: S3Server, s3_ref: tuple[str, str]) -> None:
