@@ -8,23 +8,28 @@ several), after which the extension opens the DAG panel and highlights the node;
 ``metaflow.showLatestCard`` with ``[flowName, stepName, uri]``, after which it asks
 ``metaflow/latestCards`` and shows the card; and ``metaflow.debugStep`` with ``[uri,
 stepName, flowName]``, which starts a ``metaflow`` debug session (see lsp/debugging.py).
+
+In any Python file, "Deploy as function" sits above each ``@json_function`` definition
+(``metaflow.deployFunction`` with ``[uri, functionName]``; see lsp/functions.py).
 """
 
 from __future__ import annotations
 
 from lsprotocol import types
 
-from mfstudio.flowgraph.model import FileAnalysis, SourceRange
+from mfstudio.flowgraph.model import FileAnalysis, Position, SourceRange
+from mfstudio.functions_deploy.discover import definitions_in_source
 from mfstudio.lsp.lookup import own_steps
 from mfstudio.lsp.positions import LineIndex
 from mfstudio.lsp.protocol import (
     DEBUG_STEP_COMMAND,
+    DEPLOY_FUNCTION_COMMAND,
     RUN_FLOW_COMMAND,
     SHOW_DAG_COMMAND,
     SHOW_LATEST_CARD_COMMAND,
 )
 
-__all__ = ["code_lenses"]
+__all__ = ["code_lenses", "function_lenses"]
 
 
 def _lens(
@@ -59,4 +64,15 @@ def code_lenses(analysis: FileAnalysis, lines: LineIndex, uri: str) -> list[type
                         lines, step.range, "Show latest card", SHOW_LATEST_CARD_COMMAND, arguments
                     )
                 )
+    return lenses
+
+
+def function_lenses(text: str, lines: LineIndex, uri: str) -> list[types.CodeLens]:
+    """The "Deploy as function" lens above each ``@json_function`` (above its decorators)."""
+    lenses: list[types.CodeLens] = []
+    for function in definitions_in_source(text):
+        at = Position(function.decorator_line + 1, 0)
+        arguments: list[object] = [uri, function.name]
+        where = SourceRange(at, at)
+        lenses.append(_lens(lines, where, "Deploy as function", DEPLOY_FUNCTION_COMMAND, arguments))
     return lenses

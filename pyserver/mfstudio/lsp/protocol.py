@@ -18,14 +18,21 @@ __all__ = [
     "CARDS",
     "DEBUG_PLAN",
     "DEBUG_STEP_COMMAND",
+    "DEPLOY_FUNCTION",
+    "DEPLOY_FUNCTION_COMMAND",
     "FAILURES",
     "FIND_FLOW",
     "FLOW_GRAPH",
     "FLOW_GRAPH_CHANGED",
+    "FUNCTION_METHODS",
+    "FUNCTION_PROGRESS",
+    "FUNCTION_REQUEST",
+    "FUNCTION_TASKS",
     "LATEST_CARDS",
     "LAUNCH_CONFIGURATIONS",
     "LAUNCH_RUN",
     "LIST_FLOWS",
+    "LIST_FUNCTIONS",
     "LIST_RUNS",
     "LOGS",
     "RESUME_RUN",
@@ -38,6 +45,7 @@ __all__ = [
     "SHOW_DAG_COMMAND",
     "SHOW_LATEST_CARD_COMMAND",
     "SOURCE",
+    "STOP_FUNCTION",
     "TASKS",
     "UI_EVENT",
     "UI_GET",
@@ -139,6 +147,38 @@ UI_UNSUBSCRIBE = "metaflow/uiUnsubscribe"
 """``{id}`` -> ``{"stopped": bool}``: the subscription's watches are released."""
 UI_EVENT = "metaflow/uiEvent"
 """Notification ``{id, event}``: ``event`` is the subscription's message, unchanged."""
+
+# "Deploy as function" (mfstudio.lsp.functions over mfstudio.functions_deploy); TypeScript:
+# vscode-extension/src/common/functionsProtocol.ts.
+LIST_FUNCTIONS = "metaflow/functions"
+"""``{uri?}`` -> ``{"functions": [FunctionInfo]}``: the ``@json_function``s of one file, or of
+the workspace (from the AST; nothing is imported)."""
+FUNCTION_TASKS = "metaflow/functionTasks"
+"""``{uri, function}`` -> ``{"tasks": [FunctionTask], "suggested": str | null}``: tasks of the
+newest runs that have what the function reads (newest first, ``missing`` per task)."""
+DEPLOY_FUNCTION = "metaflow/deployFunction"
+"""``{uri, function, task, target: "call" | "serve" | "batch", options?}`` ->
+``{"deployment_id"}``, or ``{"error": {kind, message}}``; progress follows as
+``metaflow/functionProgress``."""
+FUNCTION_REQUEST = "metaflow/functionRequest"
+"""``{deployment_id, body}`` -> ``{"status", "body", "elapsed_ms"}`` (HTTP status semantics)."""
+STOP_FUNCTION = "metaflow/stopFunction"
+"""``{deployment_id}`` -> ``{"stopped": bool}`` once no process of the deployment is left."""
+FUNCTION_PROGRESS = "metaflow/functionProgress"
+"""Notification ``{deployment_id, stage, message, done?, total?, reference?, url?, route?,
+openapi?, input_example?, output_file?, error?}``."""
+DEPLOY_FUNCTION_COMMAND = "metaflow.deployFunction"
+"""Client-side command of the "Deploy as function" lens above each ``@json_function``:
+``[uri, functionName]``."""
+
+FUNCTION_METHODS = (
+    LIST_FUNCTIONS,
+    FUNCTION_TASKS,
+    DEPLOY_FUNCTION,
+    FUNCTION_REQUEST,
+    STOP_FUNCTION,
+)
+"""The "Deploy as function" requests."""
 
 RUN_METHODS = (
     LIST_FLOWS,

@@ -22,6 +22,7 @@ from mfstudio.lsp import (
     completion,
     debugging,
     flow_finder,
+    functions,
     hover,
     navigation,
     rename,
@@ -98,6 +99,7 @@ def _register_runs(server: MetaflowLanguageServer) -> None:
     def shutdown(ls: MetaflowLanguageServer, params: None) -> None:
         runs.close()
         panels.close()
+        deployments.close()
         queries.close()
 
     def register(method: str) -> None:
@@ -110,6 +112,7 @@ def _register_runs(server: MetaflowLanguageServer) -> None:
         register(method)
     runs = run_flow.register(server, queries, _datastore_candidates, _answers_errors_async)
     panels = ui.register(server, queries, _datastore_candidates, _answers_errors_async)
+    deployments = functions.register(server, queries, _datastore_candidates, _answers_errors_async)
 
     @server.feature(FIND_FLOW)
     @_answers_errors_async
@@ -248,7 +251,10 @@ def create_server(debounce_seconds: float | None = None) -> MetaflowLanguageServ
         uri = params.text_document.uri
         if (snap := ls.snapshot(uri)) is None:
             return None
-        return code_lens.code_lenses(snap.analysis, snap.lines, uri)
+        return [
+            *code_lens.code_lenses(snap.analysis, snap.lines, uri),
+            *code_lens.function_lenses(snap.text, snap.lines, uri),
+        ]
 
     @server.feature(FLOW_GRAPH)
     @_answers_errors

@@ -69,7 +69,10 @@ export interface FunctionProgressParams {
   total?: number | null;
   /** On `ready`: what the panel shows. */
   reference?: string;
+  /** serve: the server's base URL (`url + route` answers, `url + '/docs'` is its OpenAPI page). */
   url?: string | null;
+  /** serve: the function's path, e.g. `/predict`. */
+  route?: string;
   openapi?: unknown;
   input_example?: unknown;
   /** On `done`. */
