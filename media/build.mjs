@@ -1,7 +1,7 @@
 // Builds the DAG front-end with esbuild's node API.
-//   node build.mjs           -> dist/dag.js, dist/runform.js and dist/ui.js (IIFE, ES2020,
+//   node build.mjs           -> dist/dag.js, dist/runform.js, dist/ui.js and dist/functionPanel.js (IIFE, ES2020,
 //                               minified, external sourcemaps), their .css, and the dev pages'
-//                               drivers dist/dev.js, dist/runform-dev.js and dist/ui-dev.js
+//                               drivers dist/dev.js, dist/runform-dev.js, dist/ui-dev.js and dist/function-dev.js
 //   node build.mjs --tests   -> also compiles test/**/*.test.ts to out/tests/ for `node --test`
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
@@ -46,9 +46,11 @@ await Promise.all([
   ...page('dag', 'src/dag/main.ts', 'src/dag/dag.css'),
   ...page('runform', 'src/runform/main.ts', 'src/runform/runform.css'),
   ...page('ui', 'src/ui/main.ts', 'src/ui/ui.css'),
+  ...page('functionPanel', 'src/functionPanel/main.ts', 'src/functionPanel/functionPanel.css'),
   devDriver('dev', 'dev/dev.ts'),
   devDriver('runform-dev', 'dev/runform-dev.ts'),
   devDriver('ui-dev', 'dev/ui-dev.ts'),
+  devDriver('function-dev', 'dev/function-dev.ts'),
 ]);
 
 if (withTests) {

@@ -1,7 +1,7 @@
 // Builds the extension with esbuild.
 //   node build.mjs               src/extension.ts -> dist/extension.js and the lazily loaded
 //                                src/common/languageClient.ts -> dist/languageClient.js (CJS,
-//                                node target, 'vscode' external); ../media/dist/{dag,runform,ui}.{js,css} ->
+//                                node target, 'vscode' external); ../media/dist/{dag,runform,ui,functionPanel}.{js,css} ->
 //                                dist/media/; test/suite/*.ts -> out/test/ (in-host mocha
 //                                tests, entry out/test/index.js)
 //   node build.mjs --production  the same, minified and without source maps (the .vsix)
@@ -38,7 +38,7 @@ function tsFiles(folder, suffix) {
 function copyMedia() {
   const source = join(here, '..', 'media', 'dist');
   const target = join(here, 'dist', 'media');
-  const files = ['dag.js', 'dag.css', 'runform.js', 'runform.css', 'ui.js', 'ui.css'];
+  const files = ['dag.js', 'dag.css', 'runform.js', 'runform.css', 'ui.js', 'ui.css', 'functionPanel.js', 'functionPanel.css'];
   const missing = files.filter((f) => !existsSync(join(source, f)));
   if (missing.length > 0) {
     throw new Error(

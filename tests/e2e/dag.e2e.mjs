@@ -23,6 +23,7 @@ import {
   replaceCurrentLine,
   runCommand,
   typeInEditor,
+  waitForCursor,
   waitForCursorAfterDagClick,
   waitForDagSteps,
   waitForServerReady,
@@ -132,6 +133,36 @@ test('clicking a DAG node moves the editor cursor to that step\'s def line', asy
       const pos = await waitForCursorAfterDagClick(page, (p) => p.line === defLine);
       t.diagnostic(`clicked ${step}: status bar Ln ${pos.line}, Col ${pos.column}`);
     }
+  });
+});
+
+test('after a DAG node click the keyboard stays in the editor: a typed character lands at the step', async (t) => {
+  await withShot(t, async () => {
+    const step = 'train';
+    const defLine = (await graphOfText(expectedText)).steps[step].line;
+    await page.keyboard.press('Control+1'); // start from the editor holding the focus
+    const frame = await findDagFrame(page);
+    // VS Code polls the webview's focus and re-activates the panel when its document has it,
+    // taking the keyboard from the editor the click revealed: count the times it gets it.
+    await frame.evaluate(() => {
+      globalThis.__mfFocusCount = 0;
+      globalThis.addEventListener('focus', () => (globalThis.__mfFocusCount += 1));
+    });
+    assert.equal(await frame.evaluate(() => globalThis.document.hasFocus()), false, 'the editor has the focus before the click');
+    await dagFrame(page).locator(`g.mf-node[data-step="${step}"]`).click();
+    // No refocusing here (unlike waitForCursorAfterDagClick): the editor must show it by itself.
+    const pos = await waitForCursor(page, (p) => p.line === defLine);
+    t.diagnostic(`clicked ${step}: status bar Ln ${pos.line}, Col ${pos.column}`);
+    assert.equal(await frame.evaluate(() => globalThis.__mfFocusCount), 0, 'the DAG view never took the focus');
+    // The reveal selected the step's name: a typed character replaces it, in the document.
+    await page.keyboard.type('Q');
+    // (\s: the editor renders spaces as no-break spaces)
+    const edited = page.locator('.monaco-editor .view-line', { hasText: /def\sQ\(self/ });
+    await edited.waitFor({ timeout: 10000 });
+    await page.locator('.tabs-container .tab.active.dirty').waitFor({ timeout: 10000 });
+    await page.keyboard.press('Control+Z');
+    await edited.waitFor({ state: 'detached', timeout: 10000 });
+    await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });
   });
 });
 

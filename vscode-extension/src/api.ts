@@ -4,16 +4,18 @@
  * refresh change anything, and only that view.
  */
 import type * as vscode from 'vscode';
+import type { FunctionsApi } from './commands/deployFunction';
 import type { FlowGraph } from './common/protocol';
 import type { RunFlowApi } from './runs/runFlow';
 import type { LogStream } from './common/runsProtocol';
-import type { ServerState } from './common/server';
+import type { ServerState, ServerStatus } from './common/server';
+import type { DebugPlanParams, DebugPlanResult } from './debug/protocol';
 import type { CardPanelInfo } from './views/cardPanel';
 import type { RunFilter } from './views/runFilter';
 import type { ItemSpec } from './views/runsTreeItems';
 import type { UiPanelInfo } from './views/uiPanel';
 
-export type { CardPanelInfo, ItemSpec, RunFilter, UiPanelInfo };
+export type { CardPanelInfo, FunctionsApi, ItemSpec, RunFilter, UiPanelInfo };
 
 /** The Runs view, read the way a user sees it. */
 export interface RunsViewApi {
@@ -46,6 +48,11 @@ export interface DagPanelInfo {
 
 export interface MetaflowStudioApi {
   serverState(): ServerState;
+  /** The state with its reason and the interpreter it was started with (and where that came from). */
+  serverStatus(): ServerStatus;
+  /** `metaflow/debugPlan` (reads only): what "Debug step" would run, with the server's own
+   * interpreter (`python`, its sys.executable). */
+  debugPlan(params: DebugPlanParams): Promise<DebugPlanResult>;
   /** `metaflow/flowGraph` for a document (flow: null = the file's last flow). */
   flowGraph(uri: vscode.Uri | string, flow?: string | null): Promise<FlowGraph>;
   dagPanel(): DagPanelInfo | undefined;
@@ -54,6 +61,8 @@ export interface MetaflowStudioApi {
   runFlow: RunFlowApi;
   /** The open UI panels (Open run, Compare runs, Show lineage), oldest first. */
   uiPanels(): UiPanelInfo[];
+  /** "Deploy as function": the function panels and their deployments. */
+  functions: FunctionsApi;
   /** Time spent in activate(), in milliseconds. */
   activationMillis: number;
 }

@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { MetaflowStudioApi } from './api';
+import { registerDeployFunction } from './commands/deployFunction';
 import { registerExportDag, saveDagExport } from './commands/exportDag';
 import { registerFilterCommands } from './commands/filterRuns';
 import { registerRunsCommands } from './commands/runs';
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
   const failures = new FailureDocuments(server);
   const cards = new CardPanel();
   const uiPanels = new UiPanels({ extensionUri: context.extensionUri, server, log });
+  const functions = registerDeployFunction({ extensionUri: context.extensionUri, server, log, selection: () => runs.view.selection });
   stopServer = () => server.dispose();
 
   context.subscriptions.push(
@@ -70,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
     uiPanels,
     ...registerUiCommands({ server, tree: runs, panels: uiPanels }),
     ...runFlow.disposables,
+    ...functions.disposables,
     ...registerDebugging({ server, tree: runs, log }),
     ...registerServerCommands(server, log),
     interpreters.onDidChange(() => server.scheduleRestart('the Python interpreter changed')),
@@ -87,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
   log.info(`Metaflow Studio activated in ${activationMillis.toFixed(1)} ms.`);
   return {
     serverState: () => server.status.state,
+    serverStatus: () => ({ ...server.status }),
+    debugPlan: (params) => server.request('metaflow/debugPlan', params),
     flowGraph: (uri, flow = null) => server.flowGraph(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, flow),
     dagPanel: () => dag.snapshot(),
     runs: {
@@ -101,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): MetaflowStudioApi {
     },
     runFlow: runFlow.api,
     uiPanels: () => uiPanels.snapshot(),
+    functions: functions.api,
     activationMillis,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Pointer and keyboard input on the drawing: drag to pan, wheel to zoom around the
  * pointer, click or Enter on a node to reveal its step, +/-/0 keys to zoom and fit.
- * A drag that starts on a node pans and does not count as a click.
+ * A drag that starts on a node pans and does not count as a click. Pressing a node does not
+ * focus the view, so the editor the click reveals keeps the keyboard.
  */
 import type { Point } from './geometry';
 import { wheelFactor } from './viewport';
@@ -27,6 +28,13 @@ export function attachInteraction(canvas: SVGSVGElement, handlers: InteractionHa
     return { x: event.clientX - r.left, y: event.clientY - r.top };
   };
 
+  // A click on a node hands the keyboard to the editor (the host reveals the step there).
+  // Focus taken by the press would bring the webview back: VS Code polls the webview's focus
+  // and, some 250 ms later, re-activates the panel over the editor just revealed. Keyboard
+  // users reach nodes with Tab, and a press elsewhere on the drawing still focuses it.
+  canvas.addEventListener('mousedown', (event) => {
+    if (stepOf(event.target) !== null) event.preventDefault();
+  });
   canvas.addEventListener('pointerdown', (event) => {
     if (event.button !== 0) return;
     const p = local(event);

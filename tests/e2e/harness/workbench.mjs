@@ -62,7 +62,7 @@ export function copyDemoWorkspace(extraFiles = {}) {
 
 /**
  * Starts code-server on a fresh copy of the demo workspace.
- * @param {{vsix?: string[], smokeDriver?: boolean, settings?: object, extraFiles?: Record<string,string>}} o
+ * @param {{vsix?: string[], smokeDriver?: boolean, settings?: object, extraFiles?: Record<string,string>, env?: Record<string,string>}} o
  */
 export async function startWorkbench(o = {}) {
   const ws = copyDemoWorkspace(o.extraFiles);
@@ -72,7 +72,7 @@ export async function startWorkbench(o = {}) {
       vsix: o.vsix ?? [],
       smokeDriver: o.smokeDriver ?? false,
       settings: o.settings ?? {},
-      env: metaflowEnv(ws.dir),
+      env: { ...metaflowEnv(ws.dir), ...o.env },
       alsoRemove: [ws.root], // removed by stop(), or when the test process ends early
     });
     return { ...cs, workspace: ws };

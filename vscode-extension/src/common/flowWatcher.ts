@@ -1,9 +1,10 @@
 /**
- * Calls back once, for the first Python document that mentions FlowSpec and is open,
+ * Calls back once, for the first Python document that mentions FlowSpec (or defines a
+ * `@json_function`) and is open,
  * visible or typed into: that is when the language server is worth starting.
  */
 import * as vscode from 'vscode';
-import { isFlowDocument } from './flowDocuments';
+import { startsServer } from './flowDocuments';
 
 export function onFirstFlowDocument(callback: (document: vscode.TextDocument) => void): vscode.Disposable {
   let fired = false;
@@ -14,7 +15,7 @@ export function onFirstFlowDocument(callback: (document: vscode.TextDocument) =>
     }
   };
   const consider = (document: vscode.TextDocument): void => {
-    if (!fired && isFlowDocument(document)) {
+    if (!fired && startsServer(document)) {
       fired = true;
       dispose();
       callback(document);

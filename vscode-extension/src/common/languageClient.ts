@@ -15,6 +15,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { CLIENT_ID, CLIENT_NAME, SERVER_MODULE } from './constants';
+import { FUNCTION_PROGRESS_NOTIFICATION } from './functionsProtocol';
 import { errorMessage, TextTail } from './log';
 import {
   FLOW_GRAPH_CHANGED_NOTIFICATION,
@@ -35,7 +36,8 @@ export interface ConnectionHooks {
   closed(): 'restart' | 'stop';
   stateChanged(state: ConnectionState): void;
   flowGraphChanged(uri: vscode.Uri, version: number): void;
-  /** A run notification (metaflow/runOutput, metaflow/runState, metaflow/uiEvent), params as sent. */
+  /** A run notification (metaflow/runOutput, metaflow/runState, metaflow/uiEvent,
+   * metaflow/functionProgress), params as sent. */
   runNotification(method: string, params: unknown): void;
 }
 
@@ -99,7 +101,7 @@ export function createConnection(plan: LaunchPlan, hooks: ConnectionHooks): Serv
     },
   };
   const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
-  for (const method of [RUN_OUTPUT_NOTIFICATION, RUN_STATE_NOTIFICATION, UI_EVENT_NOTIFICATION]) {
+  for (const method of [RUN_OUTPUT_NOTIFICATION, RUN_STATE_NOTIFICATION, UI_EVENT_NOTIFICATION, FUNCTION_PROGRESS_NOTIFICATION]) {
     client.onNotification(method, (params: unknown) => hooks.runNotification(method, params));
   }
   client.onNotification(FLOW_GRAPH_CHANGED_NOTIFICATION, (params: FlowGraphChangedParams) => {

@@ -10,6 +10,7 @@ import type * as LanguageClientModule from './languageClient';
 import type { ConnectionState, ServerConnection } from './languageClient';
 import { errorMessage } from './log';
 import type { FlowGraph } from './protocol';
+import type { FunctionMethod, FunctionParams, FunctionResults } from './functionsProtocol';
 import type { RunFlowMethod, RunFlowParams, RunFlowResults } from './runFlowProtocol';
 import type { ParamsOf, ResultOf, RunMethod, RunsSource } from './runsProtocol';
 import type { PythonInterpreters } from './python';
@@ -59,7 +60,8 @@ export class MetaflowServer implements vscode.Disposable, RunsSource {
   readonly onDidChangeFlowGraph = this.graphChangedEmitter.event;
   private readonly runNotificationEmitter = new vscode.EventEmitter<{ method: string; params: unknown }>();
   /** metaflow/runOutput and metaflow/runState from the server (runs/runSessions.ts reads
-   * them), and metaflow/uiEvent (views/uiPanel.ts). */
+   * them), metaflow/uiEvent (views/uiPanel.ts) and metaflow/functionProgress
+   * (commands/functionDeployments.ts). */
   readonly onRunNotification = this.runNotificationEmitter.event;
 
   constructor(
@@ -152,6 +154,15 @@ export class MetaflowServer implements vscode.Disposable, RunsSource {
       return Promise.reject(this.notRunning());
     }
     return connection.request<UiRequestTypes[M][1]>(method, params);
+  }
+
+  /** A "Deploy as function" request (functionsProtocol.ts): functions, tasks, deployments. */
+  functions<M extends FunctionMethod>(method: M, params: FunctionParams[M]): Promise<FunctionResults[M]> {
+    const connection = this.connection;
+    if (connection === undefined || !this.isRunning) {
+      return Promise.reject(this.notRunning());
+    }
+    return connection.request<FunctionResults[M]>(method, params);
   }
 
   private notRunning(): Error {
