@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 
 from hypothesis import HealthCheck, given, settings
-from mfstudio.flowgraph import FileAnalysis, analyze_source
+from mfstudio.flowgraph import FileAnalysis, IncrementalAnalyzer, analyze_source
 from mfstudio.flowgraph.catalog import catalog
 
 from bench.flowgraph_fuzz import edited_sources
+
+from .helpers import snapshot
 
 catalog()  # the one-off Metaflow import is not part of any case's time
 
@@ -33,3 +35,12 @@ def test_analysis_survives_any_edit_quickly(source: str) -> None:
     assert elapsed < 0.1, f"{elapsed * 1000:.1f} ms"
     for diagnostic in analysis.diagnostics:
         assert diagnostic.range.start.line >= 1
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_sources())
+def test_the_language_servers_deferred_check_ends_at_the_full_analysis(source: str) -> None:
+    inc = IncrementalAnalyzer("fuzz.py", defer_body_check=True)
+    first = inc.update(source)
+    final = inc.finish_body_check() or first
+    assert snapshot(final) == snapshot(analyze_source(source, "fuzz.py"))

@@ -10,6 +10,13 @@ shifted by the number of lines added or removed. The graph, lint and model are t
 from the records, which costs far less than parsing. Anything else (edits between classes,
 in class attributes or imports, a method that no longer parses alone, a file with a
 syntax error) takes the full path, which recovers from syntax errors.
+
+With ``defer_body_check`` (the language server's choice), the full path parses a skeleton
+of the file (skeleton.py: function bodies' middles left out) and defers the syntax check of
+the left-out statements: the server publishes the analysis first, then calls
+:meth:`~IncrementalAnalyzer.finish_body_check`, which checks them and, only if they are
+broken, analyses the file again in full (its result then carries the syntax error). Any
+later update finishes a pending check first.
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ from dataclasses import dataclass, replace
 from .analyzer import MAX_SOURCE_CHARS, analyze_source, paused_gc
 from .build import build_analysis
 from .model import Diagnostic, FileAnalysis, Parameter, Position, SourceRange
-from .parse import parse_source, parse_tolerant, split_lines
+from .parse import SOURCE_NAME, parse_source, parse_tolerant, split_lines
 from .resolver import ModuleResolver
+from .skeleton import check_blanked
 from .syntax import (
     ClassSyntax,
     ModuleSyntax,
@@ -53,12 +61,17 @@ class IncrementalAnalyzer:
 
     ``last_update_was_incremental`` tells whether the previous update took the fast path
     (tests and benchmarks read it). Not thread-safe: the owner of the document serialises
-    its updates (the language server does, per document).
+    its updates (the language server does, per document). With ``defer_body_check``, an
+    update can leave the syntax check of some lines for :meth:`finish_body_check` (see the
+    module docstring); without it, every result is complete.
     """
 
-    def __init__(self, path: str, resolver: ModuleResolver | None = None) -> None:
+    def __init__(
+        self, path: str, resolver: ModuleResolver | None = None, *, defer_body_check: bool = False
+    ) -> None:
         self.path = path
         self.resolver = resolver
+        self.defer_body_check = defer_body_check
         self._lines: list[str] | None = None
         self._source: str | None = None
         self._module: ModuleSyntax | None = None
@@ -68,17 +81,46 @@ class IncrementalAnalyzer:
         self._result: FileAnalysis | None = None
         self.last_update_was_incremental = False
         self._memo: dict[object, object] = {}
+        self._unchecked: str | None = None  # left-out statements still to syntax-check
 
     @property
     def result(self) -> FileAnalysis | None:
         return self._result
 
+    @property
+    def body_check_pending(self) -> bool:
+        """Whether the last result still awaits :meth:`finish_body_check`."""
+        return self._unchecked is not None
+
     def update(self, source: str) -> FileAnalysis:
-        """The analysis of ``source`` (the whole new text of the document); never raises."""
+        """The analysis of ``source`` (the whole new text of the document); never raises.
+
+        When ``body_check_pending`` is then true, the result holds every diagnostic but
+        the syntax errors of the statements a skeleton left out: call
+        :meth:`finish_body_check` once it has been published.
+        """
         if source == self._source and self._result is not None:
             return self._result
         with paused_gc():
+            if self._unchecked is not None:
+                self._finish_body_check()
             return self._update(source)
+
+    def finish_body_check(self) -> FileAnalysis | None:
+        """Syntax-check what the last full analysis left out; the analysis made again in
+        full if that found an error, else None (the last result stands: it equals the
+        analysis of the whole file)."""
+        if self._unchecked is None:
+            return None
+        with paused_gc():
+            return self._finish_body_check()
+
+    def _finish_body_check(self) -> FileAnalysis | None:
+        unchecked, self._unchecked = self._unchecked, None
+        if unchecked is None or self._source is None or check_blanked(unchecked, SOURCE_NAME):
+            return None
+        self.last_update_was_incremental = False
+        return self._full(self._source, defer_body_check=False)
 
     def _update(self, source: str) -> FileAnalysis:
         self.last_update_was_incremental = False
@@ -93,13 +135,17 @@ class IncrementalAnalyzer:
         return self._full(source)
 
     # -- full path ---------------------------------------------------------------------
-    def _full(self, source: str) -> FileAnalysis:
+    def _full(self, source: str, *, defer_body_check: bool | None = None) -> FileAnalysis:
         self._source = source
+        self._unchecked = None
         if len(source) > MAX_SOURCE_CHARS:
             self._module = None
             self._result = analyze_source(source, self.path, resolver=self.resolver)
             return self._result
-        parsed = parse_tolerant(source)
+        if defer_body_check is None:
+            defer_body_check = self.defer_body_check
+        parsed = parse_tolerant(source, defer_body_check=defer_body_check)
+        self._unchecked = parsed.unchecked
         module = extract_module(parsed.tree, parsed.lines)
         self._lines = parsed.lines
         self._module = module
@@ -216,9 +262,7 @@ class IncrementalAnalyzer:
         other.update(m.name for m in state.members if m.name and m.step is None)
         classes = list(self._module.classes)
         end_line = class_end.line if class_end else cls.end_line + delta
-        new_range = (
-            SourceRange(cls.range.start, class_end) if class_end else shift_end(cls, delta)
-        )
+        new_range = SourceRange(cls.range.start, class_end) if class_end else shift_end(cls, delta)
         classes[ci] = replace(
             cls,
             steps=[m.step for m in state.members if m.step is not None],

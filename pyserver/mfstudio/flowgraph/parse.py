@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass
 
 from .model import Diagnostic, Position, Severity, SourceRange
+from .skeleton import plan_skeleton
 
 __all__ = ["SOURCE_NAME", "ParseResult", "parse_source", "parse_tolerant", "split_lines"]
 
@@ -32,6 +33,7 @@ for _category in (SyntaxWarning, DeprecationWarning):
 def parse_source(source: str) -> ast.Module:
     """``ast.parse`` of user source under :data:`SOURCE_NAME`."""
     return ast.parse(source, filename=SOURCE_NAME)
+
 
 _MAX_ATTEMPTS = 40
 _PARSE_BUDGET_CHARS = 600_000  # repairs re-parse at most this much text: ~0.1 s at worst
@@ -48,6 +50,9 @@ class ParseResult:
     tree: ast.Module
     lines: list[str]  # the ORIGINAL source lines, without line endings
     syntax_error: Diagnostic | None
+    # statements left out of ``tree`` and not yet syntax-checked (see skeleton.py), for
+    # :func:`~mfstudio.flowgraph.skeleton.check_blanked`; None when every line was parsed
+    unchecked: str | None = None
 
 
 def split_lines(source: str) -> list[str]:
@@ -136,13 +141,27 @@ def _parse(lines: list[str]) -> ast.Module:
     return parse_source("\n".join(lines))
 
 
-def parse_tolerant(source: str) -> ParseResult:
+def parse_tolerant(source: str, *, defer_body_check: bool = False) -> ParseResult:
     """Parse ``source``; on syntax errors, repair a copy line by line and parse again.
 
     Never raises. The tree's line numbers always match ``source``'s lines; at worst (no
     repair found within the budget) the tree is the longest parsable prefix or empty.
+
+    With ``defer_body_check``, the tree may be a skeleton's (function bodies' middles left
+    out, see skeleton.py): the result's ``unchecked`` then holds the left-out statements,
+    which the caller must syntax-check later and, if they fail, parse again without
+    deferring. A file whose skeleton does not parse takes the full path at once.
     """
     lines = split_lines(source)
+    if defer_body_check:
+        skeleton = plan_skeleton(source, lines)
+        if skeleton is not None:
+            try:
+                tree = parse_source(skeleton.text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+                pass  # the full parse below finds the error where Python puts it
+            else:
+                return ParseResult(tree, lines, None, skeleton.check)
     try:
         return ParseResult(parse_source(source), lines, None)
     except SyntaxError as err:

@@ -121,9 +121,14 @@ class MetaflowLanguageServer(LanguageServer):
         with it (a base flow may now be found, or no longer)."""
         self._resolver = None
         for document in self.documents.values():
-            document.analyzer = IncrementalAnalyzer(document.path, resolver=self.resolver)
+            document.analyzer = self._analyzer(document.path)
             document.snapshot = None
             self._publish(document)
+
+    def _analyzer(self, path: str) -> IncrementalAnalyzer:
+        # the syntax check of function bodies' middles waits until the analysis has been
+        # published (see _schedule_body_check): a file opens with its graph sooner
+        return IncrementalAnalyzer(path, resolver=self.resolver, defer_body_check=True)
 
     @property
     def resolver(self) -> ModuleResolver:
@@ -140,7 +145,7 @@ class MetaflowLanguageServer(LanguageServer):
             path=path,
             version=version,
             text=text,
-            analyzer=IncrementalAnalyzer(path, resolver=self.resolver),
+            analyzer=self._analyzer(path),
         )
         self.documents[uri] = document
         self._publish(document)
@@ -192,6 +197,9 @@ class MetaflowLanguageServer(LanguageServer):
             logger.exception("analysis of %s failed", document.uri)
             self.report_server_error(error, PyglsError)
             analysis = _internal_error_analysis(document.path, error)
+        return self._remember(document, analysis)
+
+    def _remember(self, document: OpenDocument, analysis: FileAnalysis) -> Snapshot:
         snapshot = Snapshot(document.version, document.text, self._encoding(), analysis)
         document.snapshot = snapshot
         if analysis.flows:
@@ -227,6 +235,32 @@ class MetaflowLanguageServer(LanguageServer):
             document.published = fingerprint
             changed = FlowGraphChangedParams(uri=document.uri, version=document.version)
             self.protocol.notify(FLOW_GRAPH_CHANGED, changed.to_json())
+        if document.analyzer.body_check_pending:
+            self._schedule_body_check(document.uri)
+
+    def _schedule_body_check(self, uri: str) -> None:
+        """Syntax-check the lines the published analysis left out, once this publish has
+        gone out; if they are broken, publish the file's full analysis (with the error)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called outside the event loop: check now
+            self._finish_body_check(uri)
+            return
+        loop.call_soon(self._finish_body_check, uri)
+
+    def _finish_body_check(self, uri: str) -> None:
+        document = self.documents.get(uri)
+        if document is None or document.stale:
+            return  # a newer text is due; its update finishes the check first
+        try:
+            analysis = document.analyzer.finish_body_check()
+        except Exception as error:  # analysis must never raise; if it does, stay alive
+            logger.exception("syntax check of %s failed", uri)
+            self.report_server_error(error, PyglsError)
+            return
+        if analysis is not None:
+            self._remember(document, analysis)
+            self._publish(document)
 
     def flow_graph(self, params: FlowGraphParams) -> dict[str, JSONValue]:
         """The ``metaflow/flowGraph`` payload: the open document's newest text, or the file
