@@ -58,8 +58,14 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(root: Path) -> tuple[subprocess.Popen[str], str, float]:
-    """``mfstudio ui`` on ``root``; returns it, its base URL and ms until ``/`` answered."""
+def start_server(
+    root: Path, assets: Path | None = None
+) -> tuple[subprocess.Popen[str], str, float]:
+    """``mfstudio ui`` on ``root`` (serving the bundle in ``assets`` when given); returns
+    it, its base URL and ms until ``/`` answered."""
+    env = bench_env(root)
+    if assets is not None:
+        env["MFSTUDIO_UI_ASSETS"] = str(assets)
     started = time.perf_counter()
     process = subprocess.Popen(
         [
@@ -76,7 +82,7 @@ def start_server(root: Path) -> tuple[subprocess.Popen[str], str, float]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env=bench_env(root),
+        env=env,
     )
     assert process.stdout is not None
     match = _URL.search(process.stdout.readline())

@@ -2,11 +2,14 @@
  * The browser half of bench/bench_ui.py: measures the UI in headless Chromium (Debian's, via
  * playwright-core, as the e2e tests do) and prints one JSON object on stdout. Numbers only.
  *
- *   node bench/ui_browser_probe.mjs runs-page '{"url": BASE, "flow": F, "rows": 50, "repeat": 5}'
- *     -> {paint_ms, api_ms, asked_ms, idle_api_ms}: navigation start -> the frame after the
- *        first page of runs drew; each /api/runs request of the page load as the browser
- *        timed it (request start -> response end, Resource Timing); navigation start -> that
- *        request sent; the same request fetched again by the idle page (fetch -> JSON parsed)
+ *   node bench/ui_browser_probe.mjs runs-page '{"urls": {VARIANT: BASE}, "flow": F, "rows": 50, "screenful": 25, "repeat": 5}'
+ *     -> {VARIANT: {screenful_ms, paint_ms, api_ms, asked_ms, answered_ms, html_ms, scripts_ms, idle_api_ms}}:
+ *        navigation start -> the frame after the first `screenful`, and all `rows`, of the
+ *        first page of runs drew; each /api/runs
+ *        request of the page load as the browser timed it (request start -> response end,
+ *        Resource Timing); navigation start -> that request made, and answered; -> the HTML
+ *        and the last script received; the same request fetched again by the idle page
+ *        (fetch -> JSON parsed). Variants alternate, one fresh context per load.
  *   node bench/ui_browser_probe.mjs dag '{"url": DEV_PAGE_URL, "run": F/R, "repeat": 5}'
  *     -> {nodes, render_ms, render_painted_ms, update_{one,all}_ms, update_{one,all}_painted_ms}:
  *        the DAG view's own time to lay out and draw the graph (data-millis, JavaScript only)
@@ -24,56 +27,97 @@ import { chromium } from 'playwright-core';
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-async function runsPage(browser, { url, flow, rows, repeat }) {
-  const paint = [];
-  const api = [];
-  const asked = [];
-  const idle = [];
-  for (let i = 0; i < repeat; i++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.addInitScript(
-      ([want]) => {
-        window.__painted = null;
-        const check = () => {
-          if (window.__painted !== null || document.querySelectorAll('[data-testid=runs-table] tr[data-run]').length < want) return;
-          observer.disconnect();
-          requestAnimationFrame(() => setTimeout(() => (window.__painted = performance.now()), 0));
-        };
-        const observer = new MutationObserver(check);
-        observer.observe(document, { childList: true, subtree: true });
-      },
-      [rows],
-    );
-    await page.goto(`${url}/#/?flow=${encodeURIComponent(flow)}`);
-    await page.waitForFunction(() => window.__painted !== null, null, { timeout: 60000 });
-    paint.push(await page.evaluate(() => window.__painted));
-    const requests = await page.evaluate(() =>
-      performance
-        .getEntriesByType('resource')
-        .filter((e) => new URL(e.name).pathname === '/api/runs')
-        .map((e) => [e.requestStart, e.responseEnd - e.requestStart]),
-    );
-    api.push(...requests.map(([, ms]) => ms));
-    if (requests.length) asked.push(requests[0][0]);
-    // The same request from the idle page: the route's own latency, without the page load
-    // (script, flows, the `runs` subscription) competing for this machine's two cores.
-    idle.push(
-      ...(await page.evaluate(async ([f, n]) => {
-        const out = [];
-        for (let k = 0; k < 3; k++) {
-          const t0 = performance.now();
-          await (await fetch(`/api/runs?flow=${encodeURIComponent(f)}&limit=${n}`)).json();
-          out.push(performance.now() - t0);
+async function runsPageOnce(browser, url, flow, rows, screenful) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // For each row count in `marks` (a screenful, the whole first page): the frame after the
+  // table first held that many rows was painted (rAF runs before paint, the timeout after).
+  await page.addInitScript(
+    ([marks]) => {
+      window.__painted = {};
+      const check = () => {
+        const have = document.querySelectorAll('[data-testid=runs-table] tr[data-run]').length;
+        for (const want of marks) {
+          if (want in window.__painted || have < want) continue;
+          window.__painted[want] = null;
+          requestAnimationFrame(() =>
+            setTimeout(() => {
+              window.__painted[want] = performance.now();
+              if (marks.every((m) => window.__painted[m])) console.debug('mfstudio-bench-painted');
+            }, 0),
+          );
         }
-        return out;
-      }, [flow, rows])),
-    );
-    await context.close();
-  }
-  return { paint_ms: paint, api_ms: api, asked_ms: asked, idle_api_ms: idle };
+        if (Object.keys(window.__painted).length === marks.length) observer.disconnect();
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(document, { childList: true, subtree: true });
+    },
+    [[screenful, rows]],
+  );
+  // Waiting through a console message, not page.waitForFunction: that would inject
+  // Playwright's utility script into the page while it loads (about 40 to 110 ms of script
+  // on this machine's main thread, measured by a trace), delaying the paint it measures.
+  const painted = page.waitForEvent('console', { predicate: (m) => m.text() === 'mfstudio-bench-painted', timeout: 60000 });
+  await page.goto(`${url}/#/?flow=${encodeURIComponent(flow)}`, { waitUntil: 'commit' });
+  await painted;
+  // Where the time went: the HTML in, the scripts in, /api/runs asked and answered (Resource
+  // Timing; its start is when the request was made, by the boot script or the app), the
+  // rows in the DOM, painted.
+  const result = await page.evaluate(([a, b]) => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const resources = performance.getEntriesByType('resource');
+    const runs = resources.filter((e) => new URL(e.name).pathname === '/api/runs');
+    const scripts = resources.filter((e) => e.initiatorType === 'script' || e.name.endsWith('.js'));
+    return {
+      screenful: window.__painted[a],
+      painted: window.__painted[b],
+      html: nav.responseEnd,
+      scripts: Math.max(0, ...scripts.map((e) => e.responseEnd)),
+      asked: runs[0]?.startTime ?? NaN,
+      answered: runs[0]?.responseEnd ?? NaN,
+      api: runs.map((e) => e.responseEnd - e.requestStart),
+    };
+  }, [screenful, rows]);
+  // The same request from the idle page: the route's own latency, without the page load
+  // competing for this machine's two cores. The `runs` subscription starts after the first
+  // page is painted and reads the newest runs once: let that finish first.
+  await page.waitForTimeout(1000);
+  result.idle = await page.evaluate(async ([f, n]) => {
+    const out = [];
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      await (await fetch(`/api/runs?flow=${encodeURIComponent(f)}&limit=${n}`)).json();
+      out.push(performance.now() - t0);
+    }
+    return out;
+  }, [flow, rows]);
+  await context.close();
+  return result;
 }
 
+/**
+ * `urls`: {variant: base URL}, e.g. this build and the single-bundle page it replaced, each
+ * served by its own server on the same datastore. Their loads alternate, so both see the
+ * same machine load; each is one fresh browser context.
+ */
+async function runsPage(browser, { urls, flow, rows, screenful, repeat }) {
+  const out = Object.fromEntries(Object.keys(urls).map((v) => [v, { screenful_ms: [], paint_ms: [], api_ms: [], asked_ms: [], answered_ms: [], html_ms: [], scripts_ms: [], idle_api_ms: [] }]));
+  for (let i = 0; i < repeat; i++) {
+    for (const [variant, url] of Object.entries(urls)) {
+      const r = await runsPageOnce(browser, url, flow, rows, screenful);
+      const o = out[variant];
+      o.screenful_ms.push(r.screenful);
+      o.paint_ms.push(r.painted);
+      o.api_ms.push(...r.api);
+      o.asked_ms.push(r.asked);
+      o.answered_ms.push(r.answered);
+      o.html_ms.push(r.html);
+      o.scripts_ms.push(r.scripts);
+      o.idle_api_ms.push(...r.idle);
+    }
+  }
+  return out;
+}
 
 async function dag(browser, { url, run, repeat }) {
   const render = [];

@@ -1,10 +1,12 @@
 // Builds the DAG front-end with esbuild's node API.
 //   node build.mjs           -> dist/dag.js, dist/runform.js, dist/ui.js and dist/functionPanel.js (IIFE, ES2020,
 //                               minified, external sourcemaps), their .css, and the dev pages'
-//                               drivers dist/dev.js, dist/runform-dev.js, dist/ui-dev.js and dist/function-dev.js
+//                               drivers dist/dev.js, dist/runform-dev.js, dist/ui-dev.js and dist/function-dev.js;
+//                               the standalone UI's split build (ui-app.js, ui-chunk-*.js,
+//                               ui-boot.js, ui-shell.json: see standaloneUi)
 //   node build.mjs --tests   -> also compiles test/**/*.test.ts to out/tests/ for `node --test`
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,12 +42,44 @@ const page = (name, script, style) => [
     logLevel: 'warning',
   }),
 ];
+/**
+ * The standalone server's packaging of the UI: ES modules split by esbuild, so the runs page
+ * (the entry) loads without dagre and the other views (chunks loaded on navigation), and
+ * the boot script the server inlines (src/ui/boot.ts). dist/ui-shell.json tells the server
+ * the entry, the chunks to preload and the boot script. ui.js stays the whole app in one
+ * classic script for the VS Code webviews.
+ */
+async function standaloneUi() {
+  const dist = join(root, 'dist');
+  mkdirSync(dist, { recursive: true }); // a fresh checkout has none yet
+  for (const old of readdirSync(dist)) if (old.startsWith('ui-chunk-')) rmSync(join(dist, old));
+  const [app] = await Promise.all([
+    build({
+      ...browser,
+      format: 'esm',
+      splitting: true,
+      entryPoints: { 'ui-app': join(root, 'src/ui/main.ts') },
+      outdir: dist,
+      chunkNames: 'ui-chunk-[hash]',
+      minify: true,
+      sourcemap: 'external',
+      legalComments: 'external',
+      metafile: true,
+    }),
+    build({ ...browser, entryPoints: [join(root, 'src/ui/boot.ts')], outfile: join(dist, 'ui-boot.js'), minify: true }),
+  ]);
+  const [, entry] = Object.entries(app.metafile.outputs).find(([out]) => out.endsWith('/ui-app.js'));
+  const preload = entry.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path.split('/').pop());
+  writeFileSync(join(dist, 'ui-shell.json'), `${JSON.stringify({ script: 'ui-app.js', preload, style: 'ui.css', boot: 'ui-boot.js' }, null, 2)}\n`);
+}
+
 const devDriver = (name, script) => build({ ...browser, entryPoints: [join(root, script)], outfile: join(root, `dist/${name}.js`), sourcemap: 'inline' });
 
 await Promise.all([
   ...page('dag', 'src/dag/main.ts', 'src/dag/dag.css'),
   ...page('runform', 'src/runform/main.ts', 'src/runform/runform.css'),
   ...page('ui', 'src/ui/main.ts', 'src/ui/ui.css'),
+  standaloneUi(),
   ...page('functionPanel', 'src/functionPanel/main.ts', 'src/functionPanel/functionPanel.css'),
   devDriver('dev', 'dev/dev.ts'),
   devDriver('runform-dev', 'dev/runform-dev.ts'),

@@ -4,6 +4,7 @@ datastore is the same, byte for byte, after all of them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ def server(query_runs: QueryRuns, tmp_path_factory: pytest.TempPathFactory) -> I
     assets = tmp_path_factory.mktemp("assets")
     (assets / "ui.js").write_text("document.getElementById('app').textContent = 'hi';\n")
     (assets / "ui.css").write_text("#app { color: black; }\n")
+    (assets / "ui-boot.js").write_text("window.booted = true;\n")
+    shell = {"script": "ui.js", "preload": [], "style": "ui.css", "boot": "ui-boot.js"}
+    (assets / "ui-shell.json").write_text(json.dumps(shell))
     before = snapshot(query_runs.metaflow_dir)
     with running_ui("--root", str(query_runs.root), env={"MFSTUDIO_UI_ASSETS": str(assets)}) as ui:
         yield ui
@@ -59,10 +63,12 @@ def test_flows_and_the_app_shell(client: httpx2.Client, query_runs: QueryRuns) -
     shell = client.get("/")
     assert shell.status_code == 200
     assert '<div id="app"></div>' in shell.text
-    assert '<script defer src="/assets/ui.js"></script>' in shell.text
+    assert '<script type="module" src="/assets/ui.js"></script>' in shell.text
     assert '<link rel="stylesheet" href="/assets/ui.css">' in shell.text
+    assert "<script>window.booted = true;\n</script>" in shell.text  # the boot, inlined
     csp = shell.headers["content-security-policy"]
-    assert "script-src 'self';" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "script-src 'self' 'sha256-" in csp  # the boot script's hash, nothing broader
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp
     script = client.get("/assets/ui.js")
     assert script.status_code == 200 and "textContent" in script.text

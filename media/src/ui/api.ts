@@ -13,6 +13,7 @@
 import { isRecord } from '../guards';
 import type { Guard } from './decode';
 import { decodeErrorBody, decodeEvent } from './decode';
+import { fetchApi, takePrefetched } from './prefetch';
 import type { ApiErrorBody, Topic, UiEvent } from './types';
 
 export interface StudioApi {
@@ -126,15 +127,17 @@ export function httpApi(options: HttpApiOptions = {}): StudioApi {
 
   return {
     async get<V>(path: string, guard: Guard<V>): Promise<V> {
+      // The page's first requests may already be on their way, or answered (boot.ts).
+      const started = base === '' ? takePrefetched(path) : undefined;
       let response: Response;
       try {
-        response = await fetch(`${base}${path}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+        response = await (started?.response ?? fetchApi(`${base}${path}`));
       } catch (error) {
         throw new ApiError({ kind: 'network', message: `Could not reach the Metaflow Studio server (${error instanceof Error ? error.message : String(error)}). Is \`mfstudio ui\` still running?`, nearest: [] }, path);
       }
       let body: unknown;
       try {
-        body = await response.json();
+        body = await (started?.body ?? response.json());
       } catch {
         throw new ApiError({ kind: 'bad_answer', message: `The server answered ${path} with ${response.status} ${response.statusText} and no JSON.`, nearest: [] }, path);
       }

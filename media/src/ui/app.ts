@@ -1,17 +1,16 @@
 /**
  * The single-page app: the header (brand, navigation, theme toggle), hash routing and the
  * view of the current route. `mountApp` is host-independent: main.ts passes the standalone
- * server's or VS Code's StudioApi, the dev page a fake one.
+ * server's or VS Code's StudioApi, the dev page a fake one. The runs view is part of the
+ * entry; the other views load on first use (lazyView.ts).
  */
 import { append, html } from '../dag/dom';
 import type { StudioApi } from './api';
 import type { Route } from './router';
-import { formatRoute, parseRoute } from './router';
+import { RUNS_PAGE_SIZE, formatRoute, parseRoute } from './router';
 import { THEME_CHOICES, THEME_WORDS, applyTheme, inVsCode, savedTheme } from './theme';
 import type { ThemeChoice } from './theme';
-import { compareView } from './views/compare';
-import { lineageView } from './views/lineage';
-import { runView } from './views/run';
+import { lazyView } from './lazyView';
 import { runsView } from './views/runs';
 import type { View, ViewContext } from './widgets';
 
@@ -45,7 +44,7 @@ function themeToggle(): HTMLSelectElement {
 }
 
 export function mountApp(mount: HTMLElement, api: StudioApi, options: AppOptions = {}): App {
-  const pageSize = options.runsPageSize ?? 50;
+  const pageSize = options.runsPageSize ?? RUNS_PAGE_SIZE;
   const main = html('main', { class: 'ui-main', id: 'ui-main' });
   const nav = append(html('nav', { class: 'ui-nav', 'aria-label': 'Views' }), html('a', { class: 'ui-nav__item', href: '#/', 'data-testid': 'nav-runs' }, 'Runs'));
   const header = append(
@@ -93,15 +92,15 @@ export function mountApp(mount: HTMLElement, api: StudioApi, options: AppOptions
         document.title = next.flow ? `${next.flow} runs · Metaflow Studio` : 'Metaflow Studio';
         break;
       case 'run':
-        view = runView(ctx, main, next);
+        view = lazyView(ctx, main, next, async () => (await import('./views/run')).runView);
         document.title = `${next.flow}/${next.run} · Metaflow Studio`;
         break;
       case 'compare':
-        view = compareView(ctx, main, next);
+        view = lazyView(ctx, main, next, async () => (await import('./views/compare')).compareView);
         document.title = 'Compare runs · Metaflow Studio';
         break;
       case 'lineage':
-        view = lineageView(ctx, main, next);
+        view = lazyView(ctx, main, next, async () => (await import('./views/lineage')).lineageView);
         document.title = `Lineage of ${next.artifact} · Metaflow Studio`;
         break;
       case 'unknown':

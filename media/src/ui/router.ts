@@ -125,6 +125,15 @@ export function sinceEpoch(preset: SincePreset, nowSeconds: number): number | nu
   return preset === '' ? null : Math.floor(nowSeconds - SINCE_SECONDS[preset]);
 }
 
+/** Runs per page of the runs view ("Load more" adds this many). */
+export const RUNS_PAGE_SIZE = 50;
+/**
+ * Runs of the view's first request: about a screenful, drawn first; the rest of the first
+ * page follows at once by cursor. Half the rows to read on the server and to lay out in
+ * the browser before the first paint. The boot script (boot.ts) prefetches exactly this.
+ */
+export const RUNS_FIRST_PAGE = 25;
+
 /** The `/api/runs` path for a flow, its filters, a page size and an optional cursor. */
 export function runsPath(flow: string, filters: RunsFilters, limit: number, cursor: string | null, nowSeconds: number): string {
   const query = new URLSearchParams({ flow });

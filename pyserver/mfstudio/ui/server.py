@@ -1,11 +1,13 @@
 """The standalone UI server: a Starlette app (served by uvicorn) over the query layer.
 
-Routes: ``/`` the app shell (one ``<div id="app">``, the bundle's script and stylesheet,
-a strict CSP: scripts and styles only from this server); ``/assets/NAME`` the front-end
-bundle (:func:`find_assets`); ``/api/...`` and ``/card/...`` through the one dispatcher
-(api.py), a card as its own HTML under ``Content-Security-Policy: sandbox allow-scripts``
-(an opaque origin: its scripts run, but cannot read the app, its cookie or the API); ``/ws``
-the live subscriptions (live.py). Security.py's guard stands in front of all of them.
+Routes: ``/`` the app shell (shell.py: one ``<div id="app">``, the inline boot script that
+starts the runs page's requests, the bundle's entry module, its preloads and stylesheet; a
+strict CSP: scripts and styles only from this server, plus the boot script by its hash);
+``/assets/NAME`` the front-end bundle (:func:`find_assets`); ``/api/...`` and ``/card/...``
+through the one dispatcher (api.py), a card as its own HTML under
+``Content-Security-Policy: sandbox allow-scripts`` (an opaque origin: its scripts run, but
+cannot read the app, its cookie or the API); ``/ws`` the live subscriptions (live.py).
+Security.py's guard stands in front of all of them.
 
 Blocking reads run in worker threads, at most :data:`READ_THREADS` at once, so a slow
 query never stalls the event loop that serves the page and the live events.
@@ -17,7 +19,7 @@ import gzip
 import json
 import logging
 import os
-import re
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,16 +48,17 @@ from mfstudio.query.api import QueryBackend, open_backend
 from .api import ApiResponse, dispatch, error_body, finite
 from .live import LiveSession
 from .security import Access, Guard
+from .shell import ASSET_NAME, MANIFEST, ShellCache, ShellError, shell_csp
 from .watch import WatchHub
 
-__all__ = ["ASSETS_ENV", "READ_THREADS", "Datastore", "create_app", "find_assets", "shell_html"]
+__all__ = ["ASSETS_ENV", "READ_THREADS", "Datastore", "create_app", "find_assets"]
 
 log = logging.getLogger(__name__)
 
 ASSETS_ENV = "MFSTUDIO_UI_ASSETS"
 READ_THREADS = 4
-BUNDLE = ("ui.js", "ui.css")
-_ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+BUNDLE = (MANIFEST, "ui.css")  # the manifest names the rest (shell.py)
+IMMUTABLE = "ui-chunk-"  # chunk names carry their content's hash: cached for good
 _ASSET_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -76,26 +79,6 @@ def find_assets() -> tuple[Path | None, list[Path]]:
         if all((folder / name).is_file() for name in BUNDLE):
             return folder, candidates
     return None, candidates
-
-
-def shell_html() -> str:
-    return (
-        "<!doctype html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>Metaflow Studio</title>\n"
-        '<link rel="stylesheet" href="/assets/ui.css">\n'
-        '<script defer src="/assets/ui.js"></script>\n'
-        '</head>\n<body>\n<div id="app"></div>\n</body>\n</html>\n'
-    )
-
-
-def _shell_csp(host: str) -> str:
-    return (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"font-src 'self'; connect-src 'self' ws://{host}; frame-src 'self'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
 
 
 _CARD_CSP = "sandbox allow-scripts; frame-ancestors 'self'"
@@ -134,11 +117,27 @@ class Datastore:
     def __init__(self, root: str | os.PathLike[str] | None) -> None:
         self.root = root
         self._backend: QueryBackend | None = None
+        self._opening = threading.Lock()  # the warm-up and the first request may race
 
     def __call__(self) -> QueryBackend:
         if self._backend is None:
-            self._backend = open_backend(self.root)
+            with self._opening:
+                if self._backend is None:
+                    self._backend = open_backend(self.root)
         return self._backend
+
+    def warm_up(self) -> None:
+        """Opens the backend (importing the query layer's local backend, most of a fresh
+        server's first API answer) in a daemon thread, while the browser is still opening
+        the page: that page's first requests then find it open."""
+
+        def open_quietly() -> None:
+            try:
+                self()
+            except Exception:  # no datastore yet, or unreadable: the routes will say so
+                log.debug("warm-up: the datastore could not be opened yet", exc_info=True)
+
+        threading.Thread(target=open_quietly, name="mfstudio-ui-warm-up", daemon=True).start()
 
 
 def _json_response(answer: ApiResponse) -> Response:
@@ -169,25 +168,30 @@ def create_app(root: str | os.PathLike[str] | None, access: Access) -> Guard:
     reads = CapacityLimiter(READ_THREADS)
     hub = WatchHub()
     assets = _AssetCache()
+    shells = ShellCache()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        datastore.warm_up()
         yield
         await hub.aclose()
 
     async def shell(request: Request) -> Response:
         folder, looked = find_assets()
+        rebuild = "Run `npm run build --workspace media` in the repository, then reload this page."
         if folder is None:
             where = ", ".join(str(p) for p in looked)
-            text = (
-                "Metaflow Studio: the UI bundle is not built (no ui.js and ui.css in "
-                f"{where}). Run `npm run build --workspace media` in the repository, "
-                "then reload this page."
-            )
+            files = " and ".join(BUNDLE)
+            text = f"Metaflow Studio: the UI bundle is not built (no {files} in {where}). {rebuild}"
             return Response(text, 503, media_type="text/plain; charset=utf-8")
-        csp = _shell_csp(request.headers.get("host", ""))
+        try:
+            page = shells.get(folder)
+        except (OSError, ShellError) as error:
+            text = f"Metaflow Studio: the UI bundle is incomplete ({error}). {rebuild}"
+            return Response(text, 503, media_type="text/plain; charset=utf-8")
+        csp = shell_csp(request.headers.get("host", ""), page.boot_hash)
         return Response(
-            shell_html(),
+            page.html,
             media_type="text/html; charset=utf-8",
             headers={"content-security-policy": csp, "cache-control": "no-cache"},
         )
@@ -196,13 +200,14 @@ def create_app(root: str | os.PathLike[str] | None, access: Access) -> Guard:
         name = str(request.path_params["name"])
         folder, _ = find_assets()
         kind = _ASSET_TYPES.get(Path(name).suffix)
-        path = folder / name if folder is not None and _ASSET_NAME.match(name) else None
+        path = folder / name if folder is not None and ASSET_NAME.match(name) else None
         if path is None or kind is None or not path.is_file() or path.parent != folder:
             return Response(f"No asset {name!r}.", 404, media_type="text/plain; charset=utf-8")
         stat = path.stat()
         gzipped = "gzip" in request.headers.get("accept-encoding", "")
         body = assets.get(path, stat.st_mtime_ns, stat.st_size, gzipped)
-        headers = {"cache-control": "no-cache", "vary": "accept-encoding"}
+        fresh = "public, max-age=31536000, immutable" if name.startswith(IMMUTABLE) else "no-cache"
+        headers = {"cache-control": fresh, "vary": "accept-encoding"}
         if gzipped:
             headers["content-encoding"] = "gzip"
         return Response(body, media_type=kind, headers=headers)

@@ -11,7 +11,7 @@ import { append, clear, html } from '../../dag/dom';
 import { isFlowList, isRunPage } from '../decode';
 import { formatDuration, formatTime } from '../format';
 import type { Route, RunsFilters } from '../router';
-import { runsPath } from '../router';
+import { RUNS_FIRST_PAGE, runsPath } from '../router';
 import type { RunInfo } from '../types';
 import type { View, ViewContext } from '../widgets';
 import { cell, chip, errorBanner, loading, routeLink, statusBadge, table } from '../widgets';
@@ -78,18 +78,26 @@ export function runsView(ctx: ViewContext, mount: HTMLElement, first: RunsRoute,
     );
   };
 
-  const renderRows = (): void => {
+  /** Draws `rows`: all of them after a (re)load, else only the page that was added. */
+  const renderRows = (reset: boolean): void => {
     const fragment = document.createDocumentFragment();
-    for (const run of rows) fragment.append(rowOf(run));
-    body.replaceChildren(fragment);
+    for (const run of reset ? rows : rows.slice(body.rows.length)) fragment.append(rowOf(run));
+    if (reset) body.replaceChildren(fragment);
+    else body.append(fragment);
     more.hidden = cursor === null;
     count.textContent = rows.length === 0 ? '' : `${rows.length} run${rows.length === 1 ? '' : 's'} shown${cursor ? ' · more available' : ''}`;
     if (rows.length === 0) tableHost.replaceChildren(html('p', { class: 'ui-empty', 'data-testid': 'runs-empty' }, hasFilters(route.filters) ? 'No run matches these filters.' : 'This flow has no runs yet.'));
     else if (runTable.parentNode !== tableHost) tableHost.replaceChildren(runTable);
   };
 
-  /** Loads the first page (`reset`) or the next one; stale answers are dropped. */
-  const load = async (reset: boolean, limit = pageSize): Promise<void> => {
+  /**
+   * Loads the first page (`reset`) or the next one; stale answers are dropped. A page
+   * opened afresh (`screenfulFirst`) comes in two requests: a screenful, drawn at once, then
+   * the rest (router.ts). A refetch of shown rows asks once, so no row blinks out.
+   */
+  const load = async (reset: boolean, limit = pageSize, screenfulFirst = false): Promise<void> => {
+    const first = screenfulFirst && limit > RUNS_FIRST_PAGE;
+    if (first) limit = RUNS_FIRST_PAGE;
     const flow = route.flow;
     if (!flow) return;
     const mine = ++generation;
@@ -101,8 +109,9 @@ export function runsView(ctx: ViewContext, mount: HTMLElement, first: RunsRoute,
       rows = reset ? page.runs : [...rows, ...page.runs];
       cursor = page.next_cursor;
       clear(banner);
-      renderRows();
+      renderRows(reset);
       mount.dispatchEvent(new CustomEvent('ui-runs-rendered', { bubbles: true, detail: { rows: rows.length } }));
+      if (first && cursor !== null) await load(false, pageSize - rows.length);
     } catch (error) {
       if (mine !== generation) return;
       banner.replaceChildren(errorBanner(error, `Could not list the runs of ${flow}.`));
@@ -132,9 +141,16 @@ export function runsView(ctx: ViewContext, mount: HTMLElement, first: RunsRoute,
     cursor = null;
     selected.clear();
     updateSelection();
-    subscribe(route.flow);
-    if (route.flow) void load(true);
-    else tableHost.replaceChildren(html('p', { class: 'ui-empty' }, 'Pick a flow to see its runs.'));
+    if (route.flow)
+      void load(true, pageSize, true).then(() =>
+        afterPaint(() => {
+          if (!disposed) subscribe(route.flow);
+        }),
+      );
+    else {
+      subscribe(null);
+      tableHost.replaceChildren(html('p', { class: 'ui-empty' }, 'Pick a flow to see its runs.'));
+    }
   };
 
   /** While the datastore has no flow (or none yet: the server may start before the first
@@ -183,6 +199,24 @@ export function runsView(ctx: ViewContext, mount: HTMLElement, first: RunsRoute,
       unsubscribe?.();
     },
   };
+}
+
+/**
+ * Runs `then` once the next frame was painted. The `runs` subscription starts here, after
+ * the first page is on screen: its first read (the newest runs) would otherwise compete
+ * with the page's own request for the server's read threads and this machine's cores. A
+ * run that starts or ends between the two reads shows at its next change. A hidden tab
+ * draws no frames: there the timeout runs it.
+ */
+function afterPaint(then: () => void): void {
+  let done = false;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    then();
+  };
+  requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, 500);
 }
 
 function hasFilters(f: RunsFilters): boolean {
