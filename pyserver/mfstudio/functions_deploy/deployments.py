@@ -30,7 +30,7 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-from mfstudio.launch.runner import group_alive
+from mfstudio.launch.runner import group_alive, group_gone_within, signal_group
 
 from .config import DeployConfig
 
@@ -253,24 +253,11 @@ class Deployment:
             self.process.stdin.close()
         except OSError:
             pass
-        if not (gentle and self._group_gone_within(grace[0])):
-            for sig, wait in ((signal.SIGTERM, grace[1]), (signal.SIGKILL, 5.0)):
-                try:
-                    os.killpg(self.pgid, sig)
-                except ProcessLookupError:
-                    break
-                if self._group_gone_within(wait):
-                    break
+        if not (gentle and group_gone_within(self.process, self.pgid, grace[0])):
+            steps = ((signal.SIGTERM, grace[1]), (signal.SIGKILL, 5.0))
+            signal_group(self.process, self.pgid, steps)
         self._reader.join(5.0)
         return True
-
-    def _group_gone_within(self, seconds: float) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None and not group_alive(self.pgid):
-                return True
-            time.sleep(0.05)
-        return False
 
 
 class Deployments:

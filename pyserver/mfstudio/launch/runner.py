@@ -24,11 +24,19 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GRACE_SECONDS", "LaunchedRun", "RunCallbacks", "group_alive", "start_run"]
+__all__ = [
+    "GRACE_SECONDS",
+    "LaunchedRun",
+    "RunCallbacks",
+    "group_alive",
+    "group_gone_within",
+    "signal_group",
+    "start_run",
+]
 
 GRACE_SECONDS = (5.0, 3.0)
 """How long cancel waits after SIGINT, then after SIGTERM, before the next signal."""
@@ -54,6 +62,30 @@ def group_alive(pgid: int) -> bool:
     except PermissionError:  # exists, owned by someone else
         return True
     return True
+
+
+def group_gone_within(process: subprocess.Popen[str], pgid: int, seconds: float) -> bool:
+    """Waits until the leader ``process`` was reaped and no process of its group is left."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None and not group_alive(pgid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def signal_group(
+    process: subprocess.Popen[str], pgid: int, steps: Iterable[tuple[signal.Signals, float]]
+) -> None:
+    """Sends each signal of ``steps`` to the whole group in turn, stopping as soon as the
+    group is gone within that step's wait."""
+    for sig, wait in steps:
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        if group_gone_within(process, pgid, wait):
+            return
 
 
 class LaunchedRun:
@@ -146,24 +178,10 @@ class LaunchedRun:
             return False
         self.cancelled = True
         waits = [*grace, 5.0, 5.0, 5.0][:3]
-        for sig, wait in zip((signal.SIGINT, signal.SIGTERM, signal.SIGKILL), waits, strict=True):
-            try:
-                os.killpg(self.pgid, sig)
-            except ProcessLookupError:
-                break
-            if self._group_gone_within(wait):
-                break
+        signals = (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)
+        signal_group(self.process, self.pgid, zip(signals, waits, strict=True))
         self.wait(5.0)
         return True
-
-    def _group_gone_within(self, seconds: float) -> bool:
-        """Waits until the leader was reaped and no process of the group is left."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None and not group_alive(self.pgid):
-                return True
-            time.sleep(0.05)
-        return False
 
 
 def start_run(

@@ -16,7 +16,7 @@ notification; thin adapters over :mod:`mfstudio.functions_deploy` (docs/function
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from mfstudio.functions_deploy import (
 )
 
 from .errors import InvalidParamsError, QueryFailedError
+from .features import AnswersErrors, RequestHandler, register_requests
 from .flow_finder import _python_files
 from .language_server import MetaflowLanguageServer
 from .protocol import (
@@ -203,36 +204,20 @@ def _find(
     return list(find_functions(files or _python_files(roots), workspaces, texts))
 
 
-AsyncHandler = Callable[..., Awaitable[Any]]
-
-
 def register(
     server: MetaflowLanguageServer,
     queries: RunQueries,
     candidates: Candidates,
-    answers_errors: Callable[[AsyncHandler], AsyncHandler],
+    answers_errors: AnswersErrors,
 ) -> FunctionRequests:
     """Registers the requests on ``server``; call ``close()`` on shutdown."""
     requests = FunctionRequests(server, queries, candidates)
-    handlers: dict[str, Callable[[object, str], Awaitable[Json]]] = {
+    handlers: dict[str, RequestHandler] = {
         LIST_FUNCTIONS: requests.functions,
         FUNCTION_TASKS: requests.tasks,
         DEPLOY_FUNCTION: requests.deploy,
         FUNCTION_REQUEST: requests.request,
         STOP_FUNCTION: requests.stop,
     }
-    for method, handler in handlers.items():
-        _feature(server, method, handler, answers_errors)
+    register_requests(server, handlers, answers_errors)
     return requests
-
-
-def _feature(
-    server: MetaflowLanguageServer,
-    method: str,
-    handler: Callable[[object, str], Awaitable[Json]],
-    answers_errors: Callable[[AsyncHandler], AsyncHandler],
-) -> None:
-    @server.feature(method)
-    @answers_errors
-    async def answer(ls: MetaflowLanguageServer, params: Any) -> Any:
-        return await handler(params, method)

@@ -32,6 +32,7 @@ from mfstudio.launch.targets import list_targets
 from mfstudio.query import QueryBackend
 
 from .errors import InvalidParamsError, QueryFailedError
+from .features import AnswersErrors, RequestHandler, register_requests
 from .flow_documents import analysis_of, flow_in
 from .language_server import MetaflowLanguageServer
 from .protocol import (
@@ -380,14 +381,11 @@ class RunFlows:
                 launch.run.cancel(grace=SHUTDOWN_GRACE_SECONDS)
 
 
-AsyncHandler = Callable[..., Awaitable[Any]]
-
-
 def register(
     server: MetaflowLanguageServer,
     queries: RunQueries,
     candidates: Callable[[MetaflowLanguageServer], list[str]],
-    answers_errors: Callable[[AsyncHandler], AsyncHandler],
+    answers_errors: AnswersErrors,
 ) -> RunFlows:
     """Registers the run requests on ``server``; ``answers_errors`` turns a RequestError
     into its JSON-RPC error response (server.py's wrapper)."""
@@ -400,12 +398,6 @@ def register(
         UNWATCH_RUN: flows.unwatch,
     }
 
-    def add(method: str, handler: Callable[[object, str], Awaitable[dict[str, Any]]]) -> None:
-        @server.feature(method)
-        @answers_errors
-        async def answer(ls: MetaflowLanguageServer, params: Any) -> Any:
-            return await handler(params, method)
-
     def now(
         handler: Callable[[object, str], dict[str, Any]],
     ) -> Callable[[object, str], Awaitable[dict[str, Any]]]:
@@ -414,7 +406,6 @@ def register(
 
         return run
 
-    for method, handler in sync_handlers.items():
-        add(method, now(handler))
-    add(CANCEL_RUN, flows.cancel)
+    handlers: dict[str, RequestHandler] = {m: now(h) for m, h in sync_handlers.items()}
+    register_requests(server, {**handlers, CANCEL_RUN: flows.cancel}, answers_errors)
     return flows

@@ -19,7 +19,7 @@ the event loop. Watches are released on ``uiUnsubscribe`` and all of them on shu
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # loaded with the first subscription: the server starts witho
     from mfstudio.ui.watch import WatchHub
 
 from .errors import InvalidParamsError, QueryFailedError
+from .features import AnswersErrors, RequestHandler, register_requests
 from .language_server import MetaflowLanguageServer
 from .protocol import UI_EVENT, UI_GET, UI_SUBSCRIBE, UI_UNSUBSCRIBE
 from .runs import Params, RunQueries
@@ -163,14 +164,11 @@ class UiRequests:
             asyncio.get_running_loop().create_task(self._hub.aclose())
 
 
-AsyncHandler = Callable[..., Awaitable[Any]]
-
-
 def register(
     server: MetaflowLanguageServer,
     queries: RunQueries,
     candidates: Candidates,
-    answers_errors: Callable[[AsyncHandler], AsyncHandler],
+    answers_errors: AnswersErrors,
 ) -> UiRequests:
     """Registers the UI requests on ``server``; ``answers_errors`` turns a RequestError into
     its JSON-RPC error response (server.py's wrapper). Call ``close()`` on shutdown."""
@@ -179,23 +177,10 @@ def register(
     async def unsubscribe(payload: object, method: str) -> Json:
         return requests.unsubscribe(payload, method)
 
-    handlers: dict[str, Callable[[object, str], Awaitable[Json]]] = {
+    handlers: dict[str, RequestHandler] = {
         UI_GET: requests.get,
         UI_SUBSCRIBE: requests.subscribe,
         UI_UNSUBSCRIBE: unsubscribe,
     }
-    for method, handler in handlers.items():
-        _feature(server, method, handler, answers_errors)
+    register_requests(server, handlers, answers_errors)
     return requests
-
-
-def _feature(
-    server: MetaflowLanguageServer,
-    method: str,
-    handler: Callable[[object, str], Awaitable[Json]],
-    answers_errors: Callable[[AsyncHandler], AsyncHandler],
-) -> None:
-    @server.feature(method)
-    @answers_errors
-    async def answer(ls: MetaflowLanguageServer, params: Any) -> Any:
-        return await handler(params, method)
