@@ -99,7 +99,7 @@ export class FunctionPanel {
     'aria-describedby': 'fp-editor-error',
   });
   private readonly editorError = html('div', { class: 'fp-editor__error', id: 'fp-editor-error', role: 'alert', hidden: '' });
-  private readonly sendButton = html('button', { type: 'button', class: 'fp-button fp-button--primary fp-send' }, 'Send');
+  private readonly sendButton = html('button', { type: 'button', class: 'mf-button mf-button--primary fp-send' }, 'Send');
   private readonly requestSection: HTMLElement;
 
   constructor(
@@ -156,7 +156,7 @@ export class FunctionPanel {
   private render(state: FunctionPanelState): void {
     const ended = ENDED_STAGES.includes(state.stage);
     clear(this.header);
-    const stop = html('button', { type: 'button', class: 'fp-button fp-button--secondary fp-stop' }, 'Stop');
+    const stop = html('button', { type: 'button', class: 'mf-button mf-button--secondary fp-stop' }, 'Stop');
     stop.addEventListener('click', () => this.post({ type: 'stop' }));
     stop.disabled = ended;
     append(
@@ -189,13 +189,13 @@ export class FunctionPanel {
   }
 
   private referenceSection(reference: string): HTMLElement {
-    const copy = html('button', { type: 'button', class: 'fp-button fp-button--secondary fp-copy' }, 'Copy');
+    const copy = html('button', { type: 'button', class: 'mf-button mf-button--secondary fp-copy' }, 'Copy');
     copy.addEventListener('click', () => this.post({ type: 'copyReference' }));
     return section('Reference', append(html('div', { class: 'fp-row' }), html('code', { class: 'fp-reference', title: reference }, reference), copy));
   }
 
   private serveSection(url: string, openapi: unknown): HTMLElement {
-    const docs = html('button', { type: 'button', class: 'fp-button fp-button--secondary fp-docs' }, 'Open API docs');
+    const docs = html('button', { type: 'button', class: 'mf-button mf-button--secondary fp-docs' }, 'Open API docs');
     docs.addEventListener('click', () => this.post({ type: 'openDocs' }));
     const operations = html('ul', { class: 'fp-operations' });
     for (const op of operationsOf(openapi)) {
@@ -225,7 +225,7 @@ export class FunctionPanel {
       ...fact('Input', state.input_file ?? '', 'fp-mono'),
       ...fact('Output', state.output_file ?? '', 'fp-mono'),
     );
-    const open = html('button', { type: 'button', class: 'fp-button fp-button--secondary fp-open-output' }, 'Open output');
+    const open = html('button', { type: 'button', class: 'mf-button mf-button--secondary fp-open-output' }, 'Open output');
     open.addEventListener('click', () => this.post({ type: 'openOutput' }));
     open.disabled = state.stage !== 'done';
     return section('Batch', append(html('div', { class: 'fp-row' }), progress, html('span', { class: 'fp-counts' }, counts)), files, open);

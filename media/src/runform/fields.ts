@@ -108,7 +108,7 @@ export function parameterControl(field: RunFormField, value: string | boolean | 
     input.addEventListener('input', () => onChange(input.value, input.validity.badInput));
     let extra: HTMLElement | null = null;
     if (field.kind === 'file') {
-      extra = html('button', { type: 'button', class: 'rf-button rf-button--secondary', 'aria-label': `Browse for ${field.name}` }, 'Browse…');
+      extra = html('button', { type: 'button', class: 'mf-button mf-button--secondary', 'aria-label': `Browse for ${field.name}` }, 'Browse…');
       extra.addEventListener('click', onPick);
     }
     r = row(field.name, input, label, field.help, extra);

@@ -35,7 +35,7 @@ export class RunForm {
   private readonly failBanner = html('div', { class: 'rf-banner rf-banner--error rf-banner--failed', role: 'alert', hidden: '' });
   private readonly body = html('div', { class: 'rf-body' });
   private readonly targetOptions = html('div', { class: 'rf-target-options' });
-  private readonly runButton = html('button', { type: 'submit', class: 'rf-button rf-button--primary rf-run' });
+  private readonly runButton = html('button', { type: 'submit', class: 'mf-button mf-button--primary rf-run' });
   private readonly status = html('span', { class: 'rf-status', role: 'status' });
   private readonly form = html('form', { class: 'rf-form', novalidate: '', 'aria-label': 'Run the flow' });
 
@@ -44,7 +44,7 @@ export class RunForm {
     private readonly post: (message: FormToHost) => void,
     private readonly save: (saved: SavedForm) => void,
   ) {
-    const cancel = html('button', { type: 'button', class: 'rf-button rf-button--secondary rf-cancel' }, 'Cancel');
+    const cancel = html('button', { type: 'button', class: 'mf-button mf-button--secondary rf-cancel' }, 'Cancel');
     cancel.addEventListener('click', () => this.post({ type: 'cancel' }));
     const actions = append(html('div', { class: 'rf-actions' }), this.runButton, cancel, this.status);
     append(this.form, this.lintBanner, this.failBanner, this.body, actions);
