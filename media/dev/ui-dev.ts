@@ -16,7 +16,7 @@ import type { RunState, StepRunState } from '../src/protocol';
 import type { StudioApi } from '../src/ui/api';
 import { ApiError, checked } from '../src/ui/api';
 import { mountApp } from '../src/ui/app';
-import type { Comparison, LogExcerpt, RunInfo, RunPage, RunSummary, TaskList, Timeline, Topic, UiEvent } from '../src/ui/types';
+import type { Answer, Comparison, LogExcerpt, RunInfo, RunPage, RunSummary, TaskList, Timeline, Topic, UiEvent } from '../src/ui/types';
 import { syntheticGraph } from './synthetic';
 import * as F from './ui-fixtures';
 
@@ -54,6 +54,8 @@ declare global {
 }
 
 const copy = <V>(value: V): V => structuredClone(value);
+/** What every answer carries besides its data (made-up answers read nothing, meet no problem). */
+const clean = (): Answer => ({ cost: F.NO_COST, problems: [] });
 const notFound = (message: string, nearest: string[]): ApiError => new ApiError({ kind: 'not_found', message, nearest }, '');
 
 // ---------- the hostile run: a copy of the good one with payloads everywhere ----------
@@ -95,7 +97,7 @@ function bigRun(index: number): RunInfo {
 }
 
 function bigSummary(run: RunInfo): RunSummary {
-  return { run, steps: [{ name: 'start', tasks: { running: 0, succeeded: 1, failed: 0 }, started_at: run.started_at, finished_at: run.started_at, duration_s: 0.1, first_failure: null }] };
+  return { ...clean(), run, steps: [{ name: 'start', tasks: { running: 0, succeeded: 1, failed: 0 }, started_at: run.started_at, finished_at: run.started_at, duration_s: 0.1, first_failure: null }] };
 }
 
 // ---------- runs pages with the server's filters ----------
@@ -125,7 +127,7 @@ function runsPage(query: URLSearchParams): RunPage {
   const runs: RunInfo[] = [];
   let i = offset;
   for (; i < total && runs.length < limit && i - offset < 5000; i += 1) if (matches(at(i), query)) runs.push(at(i));
-  return { runs, next_cursor: i < total ? String(i) : null, scanned: i - offset };
+  return { ...clean(), runs, next_cursor: i < total ? String(i) : null, scanned: i - offset };
 }
 
 // ---------- one run ----------
@@ -157,7 +159,7 @@ function tasksOf(run: string, step: string): TaskList {
   const list = F.TASKS[sourceRun(run)]?.[step];
   if (list) return { ...list, step: `${run}/${step}`, tasks: list.tasks.map((t) => ({ ...t, pathspec: `${run}/${step}/${t.task_id}` })) };
   summaryOf(run);
-  if (run.startsWith(`${BIG_FLOW}/`)) return { step: `${run}/${step}`, tasks: [{ pathspec: `${run}/${step}/1`, step, task_id: '1', attempt: 0, status: 'succeeded', finished_at: null }], truncated: false };
+  if (run.startsWith(`${BIG_FLOW}/`)) return { ...clean(), step: `${run}/${step}`, tasks: [{ pathspec: `${run}/${step}/1`, step, task_id: '1', attempt: 0, status: 'succeeded', finished_at: null }], truncated: false, tasks_examined: 1 };
   throw notFound(`No step ${step} in ${run}.`, Object.keys(F.TASKS[F.OK_RUN] ?? {}).map((s) => `${run}/${s}`));
 }
 
@@ -171,7 +173,7 @@ function timelineOf(run: string): Timeline {
   const known = F.TIMELINES[sourceRun(run)];
   if (known) return { ...known, run };
   const s = summaryOf(run);
-  return { run, started_at: s.run.started_at, finished_at: s.run.finished_at, bars: [] };
+  return { ...clean(), run, started_at: s.run.started_at, finished_at: s.run.finished_at, bars: [] };
 }
 
 /** The real comparison for the fixture pair; for other runs one made from their summaries. */
@@ -187,6 +189,7 @@ function comparisonOf(runs: string[]): Comparison {
   const losses = summaries.map((_, i) => 0.25 / (i + 1));
   const stepNames = [...new Set(summaries.flatMap((s) => s.steps.map((x) => x.name)))];
   return {
+    ...clean(),
     runs,
     parameters,
     artifacts: [

@@ -2,12 +2,15 @@
  * Fixture answers for the UI dev page (dev/ui.html) and its browser tests: REAL output of
  * the query layer on test-fixtures/demo (`mfstudio runs|summary|tasks|failures|logs|
  * artifacts|show|cards ... --json`, and the timeline/compare/lineage/graph routes' functions),
- * copied read-only, with the `cost` fields dropped and card HTML left out. Two runs of
+ * copied read-only, with the `cost` fields zeroed (NO_COST) and card HTML left out. Two runs of
  * TrainingFlow: one succeeded (a foreach over 3 learning rates, a card, a @catch step), one
  * failed (a FloatingPointError in a foreach task, retried once).
  */
 import type { FlowGraph } from '../src/protocol';
-import type { ArtifactList, ArtifactPreview, CardList, Comparison, FailureReport, Lineage, LogExcerpt, RunPage, RunSummary, TaskList, Timeline } from '../src/ui/types';
+import type { ArtifactList, ArtifactPreview, CardList, Comparison, Cost, FailureReport, Lineage, LogExcerpt, RunPage, RunSummary, TaskList, Timeline } from '../src/ui/types';
+
+/** The answers' `cost` (what the query read): the UI never shows it, so the fixtures keep zeros. */
+export const NO_COST: Cost = { files_read: 0, bytes_read: 0, dirs_listed: 0, stats: 0, requests: 0 };
 
 export const OK_RUN = 'TrainingFlow/1795734765102659';
 export const FAILED_RUN = 'TrainingFlow/1795734765081785';
@@ -65,6 +68,7 @@ export const RUNS: RunPage = {
  ],
  "next_cursor": null,
  "scanned": 2,
+ "cost": NO_COST,
  "problems": []
 };
 
@@ -192,6 +196,7 @@ export const SUMMARIES: Record<string, RunSummary> = {
    "first_failure": null
   }
  ],
+ "cost": NO_COST,
  "problems": []
 },
  [FAILED_RUN]: {
@@ -276,6 +281,7 @@ export const SUMMARIES: Record<string, RunSummary> = {
    }
   }
  ],
+ "cost": NO_COST,
  "problems": []
 },
 };
@@ -731,6 +737,7 @@ export const TIMELINES: Record<string, Timeline> = {
    "finished_at": 1795734772.985
   }
  ],
+ "cost": NO_COST,
  "problems": []
 },
  [FAILED_RUN]: {
@@ -784,6 +791,7 @@ export const TIMELINES: Record<string, Timeline> = {
    "finished_at": 1795734768.801
   }
  ],
+ "cost": NO_COST,
  "problems": []
 },
 };
@@ -826,6 +834,7 @@ export const FAILURES: FailureReport = {
  ],
  "truncated": false,
  "tasks_examined": 4,
+ "cost": NO_COST,
  "problems": []
 };
 
@@ -846,6 +855,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 1,
+  "cost": NO_COST,
   "problems": []
  },
  "train": {
@@ -878,6 +888,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 3,
+  "cost": NO_COST,
   "problems": []
  },
  "choose": {
@@ -894,6 +905,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 1,
+  "cost": NO_COST,
   "problems": []
  },
  "publish": {
@@ -910,6 +922,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 1,
+  "cost": NO_COST,
   "problems": []
  },
  "evaluate": {
@@ -926,6 +939,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 1,
+  "cost": NO_COST,
   "problems": []
  },
  "report": {
@@ -942,6 +956,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 1,
+  "cost": NO_COST,
   "problems": []
  },
  "summarize": {
@@ -958,6 +973,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 1,
+  "cost": NO_COST,
   "problems": []
  },
  "end": {
@@ -974,6 +990,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 1,
+  "cost": NO_COST,
   "problems": []
  }
 },
@@ -992,6 +1009,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 1,
+  "cost": NO_COST,
   "problems": []
  },
  "train": {
@@ -1024,6 +1042,7 @@ export const TASKS: Record<string, Record<string, TaskList>> = {
   ],
   "truncated": false,
   "tasks_examined": 3,
+  "cost": NO_COST,
   "problems": []
  }
 },
@@ -1043,6 +1062,7 @@ export const LOG_STDOUT: LogExcerpt = {
  "truncated": false,
  "log_bytes": 107,
  "available": true,
+ "cost": NO_COST,
  "problems": []
 };
 export const LOG_STDERR: LogExcerpt = {
@@ -1249,6 +1269,7 @@ export const LOG_STDERR: LogExcerpt = {
  "truncated": false,
  "log_bytes": 5584,
  "available": true,
+ "cost": NO_COST,
  "problems": []
 };
 export const ARTIFACTS_END: ArtifactList = {
@@ -1329,6 +1350,7 @@ export const ARTIFACTS_END: ArtifactList = {
  ],
  "truncated": false,
  "tasks_examined": 1,
+ "cost": NO_COST,
  "problems": []
 };
 export const PREVIEW_MODEL: ArtifactPreview = {
@@ -1344,6 +1366,7 @@ export const PREVIEW_MODEL: ArtifactPreview = {
  ],
  "dtype": null,
  "columns": null,
+ "cost": NO_COST,
  "problems": []
 };
 export const CARDS: CardList = {
@@ -1354,9 +1377,11 @@ export const CARDS: CardList = {
    "type": "default",
    "id": null,
    "hash": "f3347731551248c4a81aa3a727083f56",
-   "size": 1109438
+   "size": 1109438,
+   "html": null
   }
  ],
+ "cost": NO_COST,
  "problems": []
 };
 export const COMPARISON: Comparison = {
@@ -1653,6 +1678,7 @@ export const COMPARISON: Comparison = {
    ]
   }
  ],
+ "cost": NO_COST,
  "problems": []
 };
 export const LINEAGE: Lineage = {
@@ -1759,5 +1785,6 @@ export const LINEAGE: Lineage = {
  "readers": [
   "TrainingFlow/1795734765102659/evaluate"
  ],
+ "cost": NO_COST,
  "problems": []
 };

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { COMPARISON } from '../dev/ui-fixtures';
 import { artifactRows, barScale, durationDelta, numericDelta, parameterRows, runLabel, stepRows } from '../src/ui/compareModel';
 import { formatDuration, formatNumber, formatSize } from '../src/ui/format';
+import type { Comparison } from '../src/ui/types';
 
 test('differences only keeps what differs (on the real comparison of a good and a failed run)', () => {
   assert.deepEqual(parameterRows(COMPARISON, true).map((p) => p.name), ['learning_rates']);
@@ -18,7 +19,7 @@ test('differences only keeps what differs (on the real comparison of a good and 
 });
 
 test('step rows: equal durations within the tolerance are the same, statuses that differ always show', () => {
-  const c = { ...COMPARISON, steps: [
+  const c: Comparison = { ...COMPARISON, steps: [
     { name: 'a', durations: [10, 10.2], statuses: ['succeeded', 'succeeded'] },
     { name: 'b', durations: [10, 12], statuses: ['succeeded', 'succeeded'] },
     { name: 'c', durations: [10, 10], statuses: ['succeeded', 'failed'] },

@@ -45,9 +45,14 @@ test('answers of the wrong shape are refused field by field', () => {
   assert.equal(isComparison({ ...F.COMPARISON, artifacts: [{ ...F.COMPARISON.artifacts[0], status: 'moved' }] }), false);
   assert.equal(isTimeline({ ...F.TIMELINES[F.OK_RUN], bars: [{ pathspec: 'F/1/s/1' }] }), false);
   assert.equal(isRunSummary('<html>proxy error</html>'), false);
-  // Optional fields may be missing (older servers), extra ones are ignored (newer servers).
-  const { cost: _cost, problems: _problems, ...bare } = F.RUNS;
-  assert.ok(isRunPage({ ...bare, added_later: true }));
+  // Every field model.py writes is checked, the answer's cost and problems too; extra ones
+  // are ignored (newer servers).
+  const { cost: _cost, ...costless } = F.RUNS;
+  assert.equal(isRunPage(costless), false);
+  assert.equal(isRunPage({ ...F.RUNS, problems: [{ pathspec: 'F/1' }] }), false);
+  assert.equal(isArtifactPreview({ ...F.PREVIEW_MODEL, kind: 'blob' }), false);
+  assert.equal(isCardList({ ...F.CARDS, cards: F.CARDS.cards.map(({ html: _html, ...card }) => card) }), false);
+  assert.ok(isRunPage({ ...F.RUNS, added_later: true }));
 });
 
 test('checked() turns a wrong shape into an ApiError that names the route', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FAILED_RUN, TIMELINES } from '../dev/ui-fixtures';
+import { FAILED_RUN, NO_COST, TIMELINES } from '../dev/ui-fixtures';
 import { NODE, layoutLineage } from '../src/ui/lineageLayout';
 import { LINEAGE } from '../dev/ui-fixtures';
 import { lanes, tickLabel, ticks, timeRange, timeScale } from '../src/ui/timelineModel';
@@ -41,6 +41,8 @@ test('a running bar ends now; a bar without a start is left out', () => {
     run: 'F/1',
     started_at: 100,
     finished_at: null,
+    cost: NO_COST,
+    problems: [],
     bars: [
       { pathspec: 'F/1/a/1', step: 'a', task_id: '1', attempt: 0, status: 'running', started_at: 101, finished_at: null },
       { pathspec: 'F/1/b/2', step: 'b', task_id: '2', attempt: 0, status: 'running', started_at: null, finished_at: null },

@@ -4,18 +4,18 @@
  * the bar lengths of the small charts.
  */
 import { formatDuration, formatNumber } from './format';
-import type { ComparedArtifact, ComparedParameter, ComparedStep, Comparison } from './types';
+import type { ArtifactDiff, ParameterDiff, StepDiff, Comparison } from './types';
 
 /** True when the per-run values are not all equal (nulls count as a value). */
 export function valuesDiffer(values: readonly unknown[]): boolean {
   return values.some((v) => v !== values[0]);
 }
 
-export function parameterRows(c: Comparison, differencesOnly: boolean): ComparedParameter[] {
+export function parameterRows(c: Comparison, differencesOnly: boolean): ParameterDiff[] {
   return differencesOnly ? c.parameters.filter((p) => p.differs) : c.parameters;
 }
 
-export function artifactRows(c: Comparison, differencesOnly: boolean): ComparedArtifact[] {
+export function artifactRows(c: Comparison, differencesOnly: boolean): ArtifactDiff[] {
   return differencesOnly ? c.artifacts.filter((a) => a.status !== 'same') : c.artifacts;
 }
 
@@ -23,7 +23,7 @@ export function artifactRows(c: Comparison, differencesOnly: boolean): ComparedA
  * Steps whose statuses differ, or whose durations differ by more than `tolerance` of the
  * baseline and more than `floor` seconds (a few ms of scheduling jitter is not a difference).
  */
-export function stepRows(c: Comparison, differencesOnly: boolean, tolerance = 0.05, floor = 0.1): ComparedStep[] {
+export function stepRows(c: Comparison, differencesOnly: boolean, tolerance = 0.05, floor = 0.1): StepDiff[] {
   if (!differencesOnly) return c.steps;
   return c.steps.filter((s) => {
     if (valuesDiffer(s.statuses)) return true;

@@ -4,8 +4,9 @@
  * half-drawn view, so each route's JSON is checked field by field before use.
  *
  * A decoder is a type guard; `shape()` builds one from a map of field guards, so each
- * type's check reads like its declaration in types.ts. Extra fields are allowed (servers
- * add fields; old pages keep working).
+ * type's check reads like its declaration in ../queryTypes.ts (re-exported by types.ts):
+ * every field model.py writes is checked. Extra fields are allowed (servers add fields; old
+ * pages keep working). tests/ui/test_ui_decode_real.py runs real answers through them.
  */
 import { isFlowGraph } from '../host';
 import { isRunState } from '../dag/runState';
@@ -22,11 +23,6 @@ const nullable =
   <V>(g: Guard<V>): Guard<V | null> =>
   (v): v is V | null =>
     v === null || g(v);
-/** A field that older servers may leave out (absent counts as null). */
-const optional =
-  <V>(g: Guard<V>): Guard<V | null> =>
-  (v): v is V | null =>
-    v === undefined || v === null || g(v);
 const list =
   <V>(g: Guard<V>): Guard<V[]> =>
   (v): v is V[] =>
@@ -36,7 +32,7 @@ const oneOf =
   (v): v is V =>
     options.includes(v as V);
 
-/** The keys of `V` that are not optional (optional ones, like `cost`, go unchecked). */
+/** The keys of `V` that are not optional (optional ones go unchecked). */
 type RequiredKeys<V> = { [K in keyof V]-?: undefined extends V[K] ? never : K }[keyof V];
 
 /** A guard for an object whose required fields pass their guards. */
@@ -46,6 +42,12 @@ export function shape<V>(fields: { [K in RequiredKeys<V>]-?: Guard<V[K]> }): Gua
 }
 
 const runStatus = oneOf<T.RunStatus>('running', 'succeeded', 'failed');
+const taskStatus = oneOf<T.TaskStatus>('running', 'succeeded', 'failed');
+
+const cost = shape<T.Cost>({ files_read: num, bytes_read: num, dirs_listed: num, stats: num, requests: num });
+const problem = shape<T.Problem>({ pathspec: str, message: str });
+/** The fields every query answer carries (T.Answer), spread into each answer's guard map. */
+const answer = { cost, problems: list(problem) };
 
 export const isRunInfo = shape<T.RunInfo>({
   pathspec: str,
@@ -59,11 +61,11 @@ export const isRunInfo = shape<T.RunInfo>({
   tags: isStringArray,
   system_tags: isStringArray,
   parameters: isStringRecord,
-  origin_run_id: optional(str),
+  origin_run_id: nullable(str),
 });
 
 export const isFlowList = shape<T.FlowList>({ flows: list(shape<{ name: string }>({ name: str })), root: str });
-export const isRunPage = shape<T.RunPage>({ runs: list(isRunInfo), next_cursor: nullable(str), scanned: num });
+export const isRunPage = shape<T.RunPage>({ ...answer, runs: list(isRunInfo), next_cursor: nullable(str), scanned: num });
 
 const taskFailure = shape<T.TaskFailure>({
   pathspec: str,
@@ -79,22 +81,23 @@ const taskFailure = shape<T.TaskFailure>({
 
 const stepSummary = shape<T.StepSummary>({
   name: str,
-  tasks: (v): v is Record<string, number> => isRecord(v) && Object.values(v).every(num),
+  tasks: shape<T.StepSummary['tasks']>({ running: num, succeeded: num, failed: num }),
   started_at: nullable(num),
   finished_at: nullable(num),
   duration_s: nullable(num),
   first_failure: nullable(taskFailure),
 });
 
-export const isRunSummary = shape<T.RunSummary>({ run: isRunInfo, steps: list(stepSummary) });
-export const isFailureReport = shape<T.FailureReport>({ run: str, failures: list(taskFailure), truncated: bool });
+export const isRunSummary = shape<T.RunSummary>({ ...answer, run: isRunInfo, steps: list(stepSummary) });
+export const isFailureReport = shape<T.FailureReport>({ ...answer, run: str, failures: list(taskFailure), truncated: bool, tasks_examined: num });
 
-const taskInfo = shape<T.TaskInfo>({ pathspec: str, step: str, task_id: str, attempt: nullable(num), status: runStatus, finished_at: nullable(num) });
-export const isTaskList = shape<T.TaskList>({ step: str, tasks: list(taskInfo), truncated: bool });
+const taskInfo = shape<T.TaskInfo>({ pathspec: str, step: str, task_id: str, attempt: nullable(num), status: taskStatus, finished_at: nullable(num) });
+export const isTaskList = shape<T.TaskList>({ ...answer, step: str, tasks: list(taskInfo), truncated: bool, tasks_examined: num });
 
 const logStream = oneOf<T.LogStream>('stdout', 'stderr');
 export const isLogLine = shape<T.LogLine>({ text: str, timestamp: nullable(num), source: str });
 export const isLogExcerpt = shape<T.LogExcerpt>({
+  ...answer,
   pathspec: str,
   stream: logStream,
   attempt: num,
@@ -105,59 +108,62 @@ export const isLogExcerpt = shape<T.LogExcerpt>({
 });
 
 const artifactInfo = shape<T.ArtifactInfo>({ pathspec: str, name: str, sha: str, size: num, type: str, encoding: str, attempt: num });
-export const isArtifactList = shape<T.ArtifactList>({ scope: str, artifacts: list(artifactInfo), truncated: bool });
+export const isArtifactList = shape<T.ArtifactList>({ ...answer, scope: str, artifacts: list(artifactInfo), truncated: bool, tasks_examined: num });
 export const isArtifactPreview = shape<T.ArtifactPreview>({
+  ...answer,
   pathspec: str,
   name: str,
   type: str,
   size: num,
-  kind: str,
+  kind: oneOf<T.PreviewKind>('scalar', 'text', 'sequence', 'mapping', 'dataframe', 'array', 'object'),
   preview: str,
   truncated: bool,
-  shape: optional(list(num)),
-  dtype: optional(str),
-  columns: optional(isStringArray),
+  shape: nullable(list(num)),
+  dtype: nullable(str),
+  columns: nullable(isStringArray),
 });
 
-const cardInfo = shape<T.CardInfo>({ pathspec: str, type: str, id: nullable(str), hash: str, size: num });
-export const isCardList = shape<T.CardList>({ pathspec: str, cards: list(cardInfo) });
+const cardInfo = shape<T.CardInfo>({ pathspec: str, type: str, id: nullable(str), hash: str, size: num, html: nullable(str) });
+export const isCardList = shape<T.CardList>({ ...answer, pathspec: str, cards: list(cardInfo) });
 
 const timelineBar = shape<T.TimelineBar>({
   pathspec: str,
   step: str,
   task_id: str,
   attempt: num,
-  status: runStatus,
+  status: taskStatus,
   started_at: nullable(num),
   finished_at: nullable(num),
 });
-export const isTimeline = shape<T.Timeline>({ run: str, started_at: nullable(num), finished_at: nullable(num), bars: list(timelineBar) });
+export const isTimeline = shape<T.Timeline>({ ...answer, run: str, started_at: nullable(num), finished_at: nullable(num), bars: list(timelineBar) });
 
 const nullableStrings = list(nullable(str));
 const nullableNumbers = list(nullable(num));
 export const isComparison = shape<T.Comparison>({
+  ...answer,
   runs: isStringArray,
-  parameters: list(shape<T.ComparedParameter>({ name: str, values: nullableStrings, differs: bool })),
+  parameters: list(shape<T.ParameterDiff>({ name: str, values: nullableStrings, differs: bool })),
   artifacts: list(
-    shape<T.ComparedArtifact>({
+    shape<T.ArtifactDiff>({
       step: str,
       name: str,
       status: oneOf<T.ArtifactChange>('same', 'changed', 'added', 'removed'),
       shas: nullableStrings,
       types: nullableStrings,
       sizes: nullableNumbers,
-      values: optional(nullableStrings),
-      numbers: optional(nullableNumbers),
+      values: nullableStrings,
+      numbers: nullable(nullableNumbers),
     }),
   ),
-  steps: list(shape<T.ComparedStep>({ name: str, durations: nullableNumbers, statuses: nullableStrings })),
+  steps: list(shape<T.StepDiff>({ name: str, durations: nullableNumbers, statuses: list(nullable(taskStatus)) })),
 });
 
 export const isLineage = shape<T.Lineage>({
+  ...answer,
   run: str,
   artifact: str,
   nodes: list(
-    shape<T.LineageNode>({ id: str, run: str, step: str, role: oneOf<T.LineageRole>('produced', 'read', 'passed', 'origin'), sha: optional(str), tasks: num }),
+    shape<T.LineageNode>({ id: str, run: str, step: str, role: oneOf<T.LineageRole>('produced', 'read', 'passed', 'origin'), sha: nullable(str), tasks: num }),
   ),
   edges: list(shape<T.LineageEdge>({ source: str, target: str, kind: oneOf('flow', 'resume') })),
   producers: isStringArray,

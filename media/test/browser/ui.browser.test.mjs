@@ -139,7 +139,7 @@ test('run view: header, failure first, the live DAG, timeline, steps, tasks and 
     window.mfUi.emit('run', {
       type: 'run',
       state: { run, status: 'running', steps: { start: ok, train: { status: 'succeeded', tasks: { running: 0, succeeded: 3, failed: 0 }, expected: 3 }, choose: { status: 'running', tasks: { running: 1, succeeded: 0, failed: 0 }, expected: null } } },
-      summary: { run: { pathspec: run, flow: 'TrainingFlow', run_id: run.split('/')[1], status: 'running', started_at: 1795734765.083, finished_at: null, duration_s: 5, user: 'demo', tags: [], system_tags: [], parameters: {}, origin_run_id: null }, steps: [step('start', 0, 1), step('train', 0, 3), step('choose', 1, 0)] },
+      summary: { run: { pathspec: run, flow: 'TrainingFlow', run_id: run.split('/')[1], status: 'running', started_at: 1795734765.083, finished_at: null, duration_s: 5, user: 'demo', tags: [], system_tags: [], parameters: {}, origin_run_id: null }, steps: [step('start', 0, 1), step('train', 0, 3), step('choose', 1, 0)], cost: { files_read: 0, bytes_read: 0, dirs_listed: 0, stats: 0, requests: 0 }, problems: [] },
     });
   }, FAILED);
   await page.waitForSelector('g.mf-node[data-step=choose].mf-node--run-running');

@@ -18,6 +18,7 @@ function run(over: Partial<RunInfo> = {}): RunInfo {
     tags: ['nightly'],
     system_tags: ['user:alice'],
     parameters: { alpha: '0.1' },
+    origin_run_id: null,
     ...over,
   };
 }

@@ -9,7 +9,7 @@ import { artifactRows, barScale, durationDelta, numericDelta, parameterRows, run
 import { isComparison } from '../decode';
 import { formatDuration } from '../format';
 import type { Route } from '../router';
-import type { ComparedArtifact, Comparison } from '../types';
+import type { ArtifactDiff, Comparison } from '../types';
 import type { View, ViewContext } from '../widgets';
 import { cell, errorBanner, loading, routeLink, section, statusBadge, table } from '../widgets';
 
@@ -107,7 +107,7 @@ function render(host: HTMLElement, c: Comparison, differencesOnly: boolean): voi
   );
 }
 
-function artifactRow(a: ComparedArtifact): HTMLTableRowElement {
+function artifactRow(a: ArtifactDiff): HTMLTableRowElement {
   const name = append(html('span', { class: 'ui-artifact-name' }), html('span', { class: 'ui-mono' }, `${a.step}.${a.name}`), html('span', { class: `ui-badge ui-badge--${a.status}`, 'data-change': a.status }, a.status));
   const row = append(html('tr', { 'data-artifact': `${a.step}.${a.name}`, 'data-change': a.status }), cell(name));
   const numbers = a.numbers;
