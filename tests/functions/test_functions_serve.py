@@ -11,6 +11,7 @@ import concurrent.futures
 import json
 import socket
 import subprocess
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -233,3 +234,62 @@ def test_functions_serve_command_errors(serve_refs: ServeRefs) -> None:
         function_from_json(serve_refs.noisy, backend="fastapi", max_batch=3)
     with pytest.raises(ValueError, match="workers must be at least 1"):
         function_from_json(serve_refs.noisy, backend="fastapi", workers=0)
+
+
+def test_functions_serve_worker_that_dies_gets_500_and_is_replaced(
+    noisy_servers: tuple[str, str],
+) -> None:
+    plain, _debug = noisy_servers
+    response = post(plain, json={"exit": 3})  # the worker process exits mid-call
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["type"] == "WorkerError"
+    assert "exited with code 3" in error["message"]
+    wait_ready(plain.rsplit("/", 1)[0])  # a fresh worker took its place
+    assert post(plain, json={}).json() == {"ok": True}
+
+
+def test_functions_serve_route_behind_a_prefix_stripping_proxy_answers_alike(
+    serve_refs: ServeRefs, noisy_servers: tuple[str, str]
+) -> None:
+    """Behind a proxy that strips a prefix (ASGI ``root_path`` set, the path without it),
+    POST <route> reaches FastAPI's own route instead of the server's fast path: the answers
+    are the same, byte for byte."""
+    import uvicorn
+
+    server = function_from_json(serve_refs.noisy, backend="fastapi", route="/call")
+    app = server.app
+
+    async def behind_proxy(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            scope = {**scope, "root_path": "/fn"}
+        await app(scope, receive, send)
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    proxied = uvicorn.Server(uvicorn.Config(behind_proxy, log_level="warning"))
+    thread = threading.Thread(target=proxied.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        wait_ready(base)
+        fast, _debug = noisy_servers
+        cases: list[dict[str, Any]] = [
+            {"json": {}},
+            {"json": {"fail": 2}},
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            {"content": b"<x/>", "headers": {"content-type": "application/xml"}},
+            {"json": {}, "headers": {"accept": "text/html"}},
+        ]
+        for kwargs in cases:
+            a, b = post(fast, **kwargs), post(f"{base}/call", **kwargs)
+            assert (a.status_code, a.headers["content-type"], a.content) == (
+                b.status_code,
+                b.headers["content-type"],
+                b.content,
+            )
+    finally:
+        proxied.should_exit = True
+        thread.join(timeout=30)
+        server.close()

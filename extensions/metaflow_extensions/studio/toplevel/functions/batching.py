@@ -88,6 +88,11 @@ class WorkerPool:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
+def _expire(future: asyncio.Future[Outcome]) -> None:
+    if not future.done():
+        future.set_exception(asyncio.TimeoutError())
+
+
 @dataclass
 class _Pending:
     record: Any
@@ -118,15 +123,21 @@ class Dispatcher:
             gap = now - self._last
             self.gap = gap if self.gap == float("inf") else 0.8 * self.gap + 0.2 * gap
         self._last = now
-        pending = _Pending(record, asyncio.get_running_loop().create_future(), now)
+        loop = asyncio.get_running_loop()
+        pending = _Pending(record, loop.create_future(), now)
         if self.queue.empty() and not self.pool.idle.empty() and not self._worth_waiting(now):
             # Fast path: a free worker and nothing to batch with: go now, without the
             # dispatch loop's queue and wake-ups (this is the latency at low load).
             self._spawn(self.pool.idle.get_nowait(), [pending])
         else:
             self.queue.put_nowait(pending)
-        # wait_for on a future (not a coroutine) adds no task of its own.
-        return await asyncio.wait_for(pending.future, self.timeout_s)
+        # A timer rather than asyncio.wait_for: no extra future and callbacks per request.
+        # A caller that gives up (disconnect) cancels the future; its batch skips it.
+        timer = loop.call_later(self.timeout_s, _expire, pending.future)
+        try:
+            return await pending.future
+        finally:
+            timer.cancel()
 
     def _worth_waiting(self, oldest: float) -> bool:
         """Whether another request is expected before ``oldest`` has waited the window."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import json
 import os
 import subprocess
@@ -41,6 +42,8 @@ class LocalFunction(ClosesOnExit):
         self._lock = threading.Lock()
         self._next_id = 0
         self._stderr: collections.deque[str] = collections.deque(maxlen=200)
+        self._loop: asyncio.AbstractEventLoop | None = None  # reading replies (each_async)
+        self._waiting: dict[int, asyncio.Future[dict[str, Any] | None]] = {}
         env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
         env.update(PYTHONPATH=str(RUNTIME_ROOT), PYTHONNOUSERSITE="1", PYTHONUNBUFFERED="1")
         env.setdefault("USERNAME", "function")
@@ -54,6 +57,8 @@ class LocalFunction(ClosesOnExit):
             env=env,
             cwd=package_dir,
         )
+        assert self._proc.stdin is not None
+        self._stdin_fd = self._proc.stdin.fileno()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         hello = self._read()
         if hello.get("event") != "ready":
@@ -85,36 +90,78 @@ class LocalFunction(ClosesOnExit):
 
     async def each_async(self, records: list[Any]) -> list[Outcome]:
         """``each`` awaited on the running event loop, without a thread (a server's
-        latency: no hop to a thread and back). One call at a time per worker, and not mixed
-        with the blocking calls while it runs (the server gives a worker to one batch)."""
+        latency: no hop to a thread and back). Once used, the worker's replies are read by
+        the loop (``_listen``): do not mix it with the blocking calls afterwards."""
         loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._listen(loop)
         self._next_id += 1
         rid = self._next_id
-        assert self._proc.stdin is not None and self._proc.stdout is not None
+        reply: asyncio.Future[dict[str, Any] | None] = loop.create_future()
+        self._waiting[rid] = reply
+        try:
+            line = json.dumps({"id": rid, "op": "each", "data": records}) + "\n"
+            _write_all(self._stdin_fd, line.encode("utf-8"))
+            message = await reply
+        except OSError:  # BrokenPipeError: the worker is gone
+            raise self._died() from None
+        finally:
+            self._waiting.pop(rid, None)  # also when the caller gave up (timeout)
+        if message is None:
+            raise self._died()
+        raw: list[dict[str, Any]] = self._result(message, rid)
+        return _outcomes(raw)
+
+    def _listen(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Read replies on ``loop`` from now on: the reader stays registered (no per-call
+        add/remove), and each reply line goes to the call waiting for its id (a reply whose
+        caller gave up is dropped). EOF ends every waiting call with None (worker gone)."""
+        self._unlisten()
+        assert self._proc.stdout is not None
         out_fd = self._proc.stdout.fileno()
-        reply: asyncio.Future[bytes] = loop.create_future()
         buffer = bytearray()
 
         def readable() -> None:
-            chunk = os.read(out_fd, 1 << 16)
+            try:
+                chunk = os.read(out_fd, 1 << 16)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._unlisten()
+                for future in self._waiting.values():
+                    if not future.done():
+                        future.set_result(None)
+                return
             buffer.extend(chunk)
-            if (not chunk or buffer.endswith(b"\n")) and not reply.done():
-                reply.set_result(bytes(buffer))  # one request, one line (or EOF)
+            while (end := buffer.find(b"\n")) >= 0:
+                line = bytes(buffer[: end + 1])
+                del buffer[: end + 1]
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    message = {"id": None, "ok": False, "error": {"message": line[:200]}}
+                waiter = self._waiting.get(message.get("id"))
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(message)
 
-        try:
-            self._proc.stdin.write(json.dumps({"id": rid, "op": "each", "data": records}) + "\n")
-            self._proc.stdin.flush()
-        except (BrokenPipeError, ValueError):
-            raise self._died() from None
         loop.add_reader(out_fd, readable)
+        self._loop = loop
+
+    def _unlisten(self) -> None:
+        """Stop reading replies on the loop (from its thread, or scheduled onto it)."""
+        loop, self._loop = self._loop, None
+        if loop is None or loop.is_closed() or self._proc.stdout is None:
+            return
+        fd = self._proc.stdout.fileno()
         try:
-            line = await reply
-        finally:
-            loop.remove_reader(out_fd)  # also when the caller gave up (timeout)
-        if not line:
-            raise self._died()
-        raw: list[dict[str, Any]] = self._result(json.loads(line), rid)
-        return _outcomes(raw)
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            _forget(loop, fd)
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(_forget, loop, fd)
 
     def warm(self) -> None:
         """Load every bound artifact now (unpickling imports the model's libraries), so the
@@ -123,12 +170,14 @@ class LocalFunction(ClosesOnExit):
 
     def kill(self) -> None:
         """Stop the worker now, even mid-call (a stuck function); a pending call then fails."""
+        self._unlisten()
         if self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
 
     def close(self) -> None:
         """Stop the worker (it exits when its stdin closes)."""
+        self._unlisten()
         proc = self._proc
         if proc.poll() is None:
             try:
@@ -196,6 +245,17 @@ class LocalFunction(ClosesOnExit):
         assert self._proc.stderr is not None
         for line in self._proc.stderr:
             self._stderr.append(line.rstrip("\n"))
+
+
+def _forget(loop: asyncio.AbstractEventLoop, fd: int) -> None:
+    with contextlib.suppress(ValueError, OSError, RuntimeError):  # fd or loop already gone
+        loop.remove_reader(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _outcomes(raw: list[dict[str, Any]]) -> list[Outcome]:

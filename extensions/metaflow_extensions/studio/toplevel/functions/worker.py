@@ -98,22 +98,22 @@ def _handle(spec: JsonFunctionSpec, params: FunctionParameters, line: str) -> di
         return {"id": None, "ok": False, "error": _describe(exc, "bad request: ")}
     if op == "call":
         try:
-            return {"id": rid, "ok": True, "result": _jsonable(spec.call_one(data, params))}
+            return {"id": rid, "ok": True, "result": _Encoded(_dumps(spec.call_one(data, params)))}
         except Exception as exc:
             return {"id": rid, "ok": False, "error": _describe(exc)}
     if op == "map" and spec.batch:
         try:
-            return {"id": rid, "ok": True, "result": _jsonable(spec.call_many(data, params))}
+            return {"id": rid, "ok": True, "result": _Encoded(_dumps(spec.call_many(data, params)))}
         except Exception as exc:
             return {"id": rid, "ok": False, "error": _describe(exc)}
     if op == "map":
         results = []
         for index, record in enumerate(data):
             try:
-                results.append(_jsonable(spec(record, params)))
+                results.append(_dumps(spec(record, params)))
             except Exception as exc:
                 return {"id": rid, "ok": False, "error": _describe(exc), "index": index}
-        return {"id": rid, "ok": True, "result": results}
+        return {"id": rid, "ok": True, "result": _Encoded("[" + ",".join(results) + "]")}
     if op == "each":
         return {"id": rid, "ok": True, "result": _each(spec, params, data)}
     if op == "warm":
@@ -131,25 +131,36 @@ def _handle(spec: JsonFunctionSpec, params: FunctionParameters, line: str) -> di
     }
 
 
-def _each(spec: JsonFunctionSpec, params: FunctionParameters, records: list[Any]) -> list[Any]:
+def _each(spec: JsonFunctionSpec, params: FunctionParameters, records: list[Any]) -> _Encoded:
+    """One outcome per record, each encoded once, here (no encode/decode round trip)."""
     if spec.batch:
         try:
-            results = _jsonable(spec.call_many(records, params))
+            results = spec.call_many(records, params)
+            encoded = [_OK + _dumps(r) + "}" for r in results]
         except Exception as exc:
-            return [{"ok": False, "error": _describe(exc)}] * len(records)
-        return [{"ok": True, "result": r} for r in results]
-    outcomes: list[Any] = []
+            failed = _dumps({"ok": False, "error": _describe(exc)})
+            return _Encoded("[" + ",".join([failed] * len(records)) + "]")
+        return _Encoded("[" + ",".join(encoded) + "]")
+    outcomes: list[str] = []
     for record in records:
         try:
-            outcomes.append({"ok": True, "result": _jsonable(spec(record, params))})
+            outcomes.append(_OK + _dumps(spec(record, params)) + "}")
         except Exception as exc:
-            outcomes.append({"ok": False, "error": _describe(exc)})
-    return outcomes
+            outcomes.append(_dumps({"ok": False, "error": _describe(exc)}))
+    return _Encoded("[" + ",".join(outcomes) + "]")
 
 
-def _jsonable(value: Any) -> Any:
+class _Encoded(str):
+    """JSON text already encoded: ``_send`` splices it in instead of encoding it again."""
+
+
+_OK = '{"ok":true,"result":'
+
+
+def _dumps(value: Any) -> str:
+    """``value`` as JSON, or TypeError saying the function's result is not JSON."""
     try:
-        return json.loads(json.dumps(value))
+        return json.dumps(value)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"the function's result is not JSON: {exc}") from None
 
@@ -163,7 +174,12 @@ def _describe(exc: BaseException, prefix: str = "") -> dict[str, str]:
 
 
 def _send(out: IO[str], message: dict[str, Any]) -> None:
-    out.write(json.dumps(message) + "\n")
+    result = message.get("result")
+    if isinstance(result, _Encoded):  # the one large part, encoded once by _each
+        head = json.dumps({k: v for k, v in message.items() if k != "result"})
+        out.write(f'{head[:-1]}, "result": {result}}}\n')
+    else:
+        out.write(json.dumps(message) + "\n")
     out.flush()
 
 
