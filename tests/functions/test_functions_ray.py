@@ -26,6 +26,7 @@ from metaflow_extensions.studio.toplevel.functions import (
     WorkerError,
 )
 from metaflow_extensions.studio.toplevel.functions.package import functions_home
+from ray_support import RAY_ENV, start_local_ray
 
 MiB = 1024 * 1024
 
@@ -34,10 +35,11 @@ MiB = 1024 * 1024
 def ray_cluster() -> Iterator[Any]:
     """One local Ray for the session (its start takes 3-30 s on a loaded machine)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RAY_AUTH_MODE", "disabled")  # else Ray 2.60 writes a token under ~/.ray
+        for key, value in RAY_ENV.items():
+            patch.setenv(key, value)
         import ray
 
-        ray.init(num_cpus=2, include_dashboard=False, configure_logging=False)
+        start_local_ray(ray)
         try:
             yield ray
         finally:

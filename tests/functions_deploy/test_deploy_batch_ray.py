@@ -12,6 +12,7 @@ import pytest
 from conftest import DemoWorkspace, EventLog, wait_until
 from mfstudio.functions_deploy import DeployConfig, Deployments
 from mfstudio.launch.runner import group_alive
+from ray_support import RAY_ENV, start_local_ray
 
 
 @pytest.fixture(scope="module")
@@ -19,29 +20,17 @@ def ray_address() -> Iterator[str]:
     """The address of the session's Ray (tests/functions starts one in this process when
     its tests ran first), else of one started here for this module and shut down after."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RAY_AUTH_MODE", "disabled")  # else Ray 2.60 writes a token under ~/.ray
+        for key, value in RAY_ENV.items():
+            patch.setenv(key, value)
         ray = pytest.importorskip("ray", reason="the ray extra is not installed")
         owned = not ray.is_initialized()
         if owned:
-            _start_ray(ray)
+            start_local_ray(ray)
         try:
             yield str(ray.get_runtime_context().gcs_address)
         finally:
             if owned:
                 ray.shutdown()
-
-
-def _start_ray(ray: Any, attempts: int = 3) -> None:
-    """``ray.init`` waits at most 30 s (hard-coded) for its raylet, too short when the two
-    cores are busy: a start that timed out is cleaned up and tried again."""
-    for attempt in range(1, attempts + 1):
-        try:
-            ray.init(num_cpus=2, include_dashboard=False, configure_logging=False)
-            return
-        except Exception as error:
-            ray.shutdown()
-            if attempt == attempts or "timed out during startup" not in str(error):
-                raise
 
 
 def test_deploy_batch_writes_predictions_with_progress(
