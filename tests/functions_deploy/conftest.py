@@ -30,6 +30,7 @@ DEPLOY_TIMEOUT_S = 600.0
 EXTRA_FUNCTIONS = '''\
 """Functions the tests deploy besides the demo's predict."""
 
+import time
 from typing import TypedDict
 
 import metaflow as mf
@@ -45,6 +46,8 @@ def guarded(data: Point, params: FunctionParameters) -> dict:
     """The demo's line, refusing negative x."""
     if data["x"] < 0:
         raise ValueError(f"x must be 0 or more, got {data['x']}")
+    if data["x"] == 999:  # a stuck call
+        time.sleep(3600)
     w, b = params.model
     return {"y": w * data["x"] + b}
 

@@ -85,6 +85,21 @@ def test_deploy_call_reports_the_functions_exception(
     )
 
 
+def test_deploy_call_stops_a_stuck_call_and_keeps_serving(
+    demo: DemoWorkspace, registry: Deployments, events: EventLog
+) -> None:
+    deployment_id = registry.deploy(_config(demo, "guarded", "call", options={"timeout_s": 2}))
+    assert events.wait_for(deployment_id, {"ready", "failed"})["stage"] == "ready"
+    stuck = registry.request(deployment_id, {"x": 999})
+    assert stuck["status"] == 504
+    assert stuck["body"]["error"]["type"] == "Timeout"
+    assert stuck["body"]["error"]["message"].startswith("No answer within 2 s: the call was")
+    # The stuck worker was replaced: the next call answers at once, not after the hour.
+    answer = registry.request(deployment_id, {"x": 1.0})
+    assert answer["status"] == 200
+    assert answer["body"]["y"] == pytest.approx(demo.predict(1))
+
+
 def test_deploy_serve_answers_over_http_with_its_openapi(
     demo: DemoWorkspace, registry: Deployments, events: EventLog
 ) -> None:

@@ -39,7 +39,8 @@ __all__ = ["REQUEST_TIMEOUT_S", "Deployment", "Deployments", "UnknownDeploymentE
 logger = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT_S = 60.0
-"""A test request without an answer by then gets 504 (the function may be stuck)."""
+"""A test request without an answer by then gets 504: beyond the worker's own call timeout
+(which stops the call and restarts the function's worker), plus that restart."""
 STOP_GRACE_S = (5.0, 3.0)
 """After closing standard input, then after SIGTERM, before the next step."""
 _STDERR_LINES = 200
@@ -183,8 +184,11 @@ class Deployment:
 
     # -- requests --------------------------------------------------------------------------
 
-    def request(self, body: Any, timeout: float = REQUEST_TIMEOUT_S) -> Answer:
+    def request(self, body: Any, timeout: float | None = None) -> Answer:
         """The function's answer to ``body`` (blocking: call it off the event loop)."""
+        if timeout is None:
+            own = self.config.options.get("timeout_s")
+            timeout = REQUEST_TIMEOUT_S if own is None else float(own) + REQUEST_TIMEOUT_S / 2
         if self.config.target == "batch":
             return _error_answer(409, "NotServing", "A batch deployment takes no requests.")
         if self.stage != "ready":

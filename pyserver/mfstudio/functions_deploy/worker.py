@@ -151,6 +151,9 @@ def _import_function(config: DeployConfig) -> Any:
 
 # -- targets -------------------------------------------------------------------------------
 
+CALL_TIMEOUT_S = 30.0
+"""A test call still running after this is stopped (504), as the HTTP server's default."""
+
 
 def run_call(config: DeployConfig, events: Events) -> int:
     """Answer requests from standard input with a local worker of the function."""
@@ -158,6 +161,7 @@ def run_call(config: DeployConfig, events: Events) -> int:
     events.send("start", "Starting the function's worker in its environment")
     local = _functions("local_backend").LocalFunction
     fn = local(bound.package_dir, bound.python, bound.info)
+    timeout = call_timeout(config)
     try:
         fn.warm()  # the model is loaded before the panel says ready
         check = _validator(bound.info.input_schema)
@@ -169,7 +173,7 @@ def run_call(config: DeployConfig, events: Events) -> int:
                 continue
             rid, body = _request_of(line)
             started = time.perf_counter()
-            status, answer, fn = _answer(fn, check, body, bound, local)
+            status, answer, fn = _answer(fn, check, body, bound, local, timeout)
             elapsed = round((time.perf_counter() - started) * 1000, 3)
             events.write({"id": rid, "status": status, "body": answer, "elapsed_ms": elapsed})
     finally:
@@ -185,12 +189,28 @@ def _request_of(line: str) -> tuple[Any, Any]:
         return None, None
 
 
-def _answer(fn: Any, check: Any, body: Any, bound: Bound, local: Any) -> tuple[int, Any, Any]:
-    """(status, body, the worker to use next): a worker that died is replaced."""
+def call_timeout(config: DeployConfig) -> float:
+    """Seconds a test call may take (option ``timeout_s``; the server's default otherwise)."""
+    return float(config.options.get("timeout_s") or CALL_TIMEOUT_S)
+
+
+def _answer(
+    fn: Any, check: Any, body: Any, bound: Bound, local: Any, timeout: float
+) -> tuple[int, Any, Any]:
+    """(status, body, the worker to use next): a worker that died is replaced, and so is one
+    still busy after ``timeout`` (killed, so a stuck call does not hold every later one)."""
     detail = check(body)
     if detail:
         return 422, {"detail": detail}, fn
     errors = _functions("errors")
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        fn.kill()
+
+    watchdog = threading.Timer(timeout, expire)
+    watchdog.start()
     try:
         return 200, fn(body), fn
     except errors.FunctionCallError as exc:
@@ -198,7 +218,12 @@ def _answer(fn: Any, check: Any, body: Any, bound: Bound, local: Any) -> tuple[i
     except errors.WorkerError as exc:
         fn.close()
         fresh = local(bound.package_dir, bound.python, bound.info)
+        if expired.is_set():
+            message = f"No answer within {timeout:g} s: the call was stopped, the worker restarted."
+            return 504, {"error": {"type": "Timeout", "message": message}}, fresh
         return 500, {"error": {"type": "WorkerError", "message": str(exc)}}, fresh
+    finally:
+        watchdog.cancel()
 
 
 def _validator(schema: dict[str, Any]) -> Any:
@@ -213,7 +238,10 @@ def run_serve(config: DeployConfig, events: Events) -> int:
     backend = _functions("fastapi_backend")
     route = config.options.get("route") or "/predict"
     try:
-        options = backend.ServeOptions.from_kwargs({"route": route})
+        settings: dict[str, Any] = {"route": route}
+        if config.options.get("timeout_s"):
+            settings["timeout_s"] = float(config.options["timeout_s"])
+        options = backend.ServeOptions.from_kwargs(settings)
     except ValueError as exc:
         raise DeployFailure("options", str(exc)) from None
     except ImportError as exc:

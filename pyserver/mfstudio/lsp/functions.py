@@ -51,7 +51,13 @@ __all__ = ["FunctionRequests", "register"]
 
 Json = dict[str, Any]
 Candidates = Callable[[MetaflowLanguageServer], list[str]]
-_OPTION_KINDS: dict[str, type] = {"port": int, "route": str, "input_file": str, "output_file": str}
+_OPTION_KINDS: dict[str, type | tuple[type, ...]] = {
+    "port": int,
+    "route": str,
+    "input_file": str,
+    "output_file": str,
+    "timeout_s": (int, float),
+}
 
 
 class FunctionRequests:
@@ -101,7 +107,7 @@ class FunctionRequests:
             if expected is None or (value is not None and not isinstance(value, expected)):
                 raise InvalidParamsError(
                     f"{method}: options.{key}: expected one of "
-                    f"{', '.join(f'{k} ({t.__name__})' for k, t in _OPTION_KINDS.items())}."
+                    f"{', '.join(f'{k} ({_kind_name(t)})' for k, t in _OPTION_KINDS.items())}."
                 )
         try:
             function = await self._function(uri, name, method)
@@ -221,3 +227,7 @@ def register(
     }
     register_requests(server, handlers, answers_errors)
     return requests
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    return "number" if isinstance(kind, tuple) else kind.__name__

@@ -54,6 +54,9 @@ export interface DeployOptions {
   /** batch: a JSON Lines file; output defaults to `<input stem>.predictions.jsonl` beside it. */
   input_file?: string;
   output_file?: string;
+  /** call and serve: seconds a request may run before 504 (the call is stopped, its worker
+   * restarted); default 30. */
+  timeout_s?: number;
 }
 
 /** Stages in order; `ready` means requests can be sent (call, serve), `done` ends a batch. */
